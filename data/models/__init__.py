@@ -1,0 +1,22 @@
+"""The tables. Every row carries its workspace; import from here so all tables register."""
+
+from data.models.call import Call
+from data.models.contact import Appointment, Contact, Note
+from data.models.conversation import Conversation, Message
+from data.models.event import Event
+from data.models.knowledge import KnowledgeEntry
+from data.models.workspace import Channel, User, Workspace
+
+__all__ = [
+    "Appointment",
+    "Call",
+    "Channel",
+    "Contact",
+    "Conversation",
+    "Event",
+    "KnowledgeEntry",
+    "Message",
+    "Note",
+    "User",
+    "Workspace",
+]
