@@ -1,0 +1,317 @@
+"""Contacts: finding or creating a customer from an inbound address, their details, opt-out
+state and lead status/temperature. Every change writes an Event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, or_, select
+
+from data import events
+from data.addresses import InvalidAddress, normalize_email, normalize_phone
+from data.clock import utcnow
+from data.events import Actor
+from data.models import Contact
+from data.vocab import EventKind, LeadStatus, LeadTemperature
+
+
+class InvalidContact(ValueError):
+    """A contact change that cannot be made; the message says why."""
+
+
+def get(session: Session, workspace_id: int, contact_id: int) -> Contact | None:
+    return session.exec(
+        select(Contact).where(Contact.workspace_id == workspace_id, Contact.id == contact_id)
+    ).first()
+
+
+def _find(
+    session: Session,
+    workspace_id: int,
+    phone: str | None,
+    email: str | None,
+    visitor_id: str | None,
+) -> Contact | None:
+    for column, value in (
+        (Contact.phone, phone),
+        (Contact.email, email),
+        (Contact.visitor_id, visitor_id),
+    ):
+        if value:
+            found = session.exec(
+                select(Contact).where(Contact.workspace_id == workspace_id, column == value)
+            ).first()
+            if found is not None:
+                return found
+    return None
+
+
+def find_or_create(
+    session: Session,
+    workspace_id: int,
+    *,
+    phone: str | None = None,
+    email: str | None = None,
+    visitor_id: str | None = None,
+    name: str | None = None,
+) -> tuple[Contact, bool]:
+    """The contact with any of these (already normalised) addresses, created if none has
+    them; returns (contact, created). A known contact gains a name or address it lacked."""
+    if not (phone or email or visitor_id):
+        raise InvalidContact("A contact needs a phone number, an email or a visitor id.")
+    contact = _find(session, workspace_id, phone, email, visitor_id)
+    if contact is None:
+        contact = Contact(
+            workspace_id=workspace_id, phone=phone, email=email, visitor_id=visitor_id, name=name
+        )
+        try:
+            # A concurrent request may create the same contact; the unique index decides.
+            with session.begin_nested():
+                session.add(contact)
+        except IntegrityError:
+            contact = _find(session, workspace_id, phone, email, visitor_id)
+            if contact is None:
+                raise
+        else:
+            return contact, True
+    _fill_gaps(session, contact, phone=phone, email=email, visitor_id=visitor_id, name=name)
+    return contact, False
+
+
+def _fill_gaps(session: Session, contact: Contact, **values: str | None) -> None:
+    for field, value in values.items():
+        if not value or getattr(contact, field):
+            continue
+        if field != "name" and _find(
+            session,
+            contact.workspace_id,
+            **{k: (value if k == field else None) for k in ("phone", "email", "visitor_id")},
+        ):
+            continue  # that address already belongs to another contact
+        setattr(contact, field, value.strip() if field == "name" else value)
+        contact.updated_at = utcnow()
+    session.add(contact)
+
+
+def update_details(
+    session: Session, contact: Contact, changes: dict[str, Any], actor: Actor
+) -> dict[str, Any]:
+    """Edit name, phone or email (validated, unique in the workspace); one Event."""
+    allowed = {"name", "phone", "email"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidContact(f"Cannot edit {', '.join(sorted(unknown))} here.")
+    clean: dict[str, Any] = {}
+    for field, raw in changes.items():
+        value = (raw or "").strip() or None
+        try:
+            if value and field == "phone":
+                value = normalize_phone(value)
+            elif value and field == "email":
+                value = normalize_email(value)
+        except InvalidAddress as exc:
+            raise InvalidContact(str(exc)) from exc
+        if value and field != "name":
+            other = _find(
+                session,
+                contact.workspace_id,
+                **{
+                    "phone": value if field == "phone" else None,
+                    "email": value if field == "email" else None,
+                    "visitor_id": None,
+                },
+            )
+            if other is not None and other.id != contact.id:
+                raise InvalidContact(f"Another contact already has {value}.")
+        clean[field] = value
+    changed = {
+        k: {"from": getattr(contact, k), "to": v}
+        for k, v in clean.items()
+        if getattr(contact, k) != v
+    }
+    if all(clean.get(k, getattr(contact, k)) is None for k in ("phone", "email", "visitor_id")):
+        raise InvalidContact("A contact needs a phone number, an email or a web-chat session.")
+    if changed:
+        for field, change in changed.items():
+            setattr(contact, field, change["to"])
+        contact.updated_at = utcnow()
+        session.add(contact)
+        events.record(
+            session,
+            contact.workspace_id,
+            EventKind.CONTACT_UPDATED,
+            actor,
+            contact_id=contact.id,
+            data={"changes": changed},
+        )
+    return changed
+
+
+def opt_out(
+    session: Session,
+    contact: Contact,
+    *,
+    keyword: str,
+    channel: str,
+    actor: Actor,
+    conversation_id: int | None = None,
+) -> bool:
+    """Record that the contact revoked consent (a STOP keyword or plain words); returns
+    False when they were already opted out."""
+    if contact.opted_out_at is not None:
+        return False
+    contact.opted_out_at = utcnow()
+    contact.opted_out_keyword = keyword[:200]
+    contact.opted_out_channel = channel
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        EventKind.OPTED_OUT,
+        actor,
+        contact_id=contact.id,
+        conversation_id=conversation_id,
+        data={"keyword": keyword[:200], "channel": channel},
+    )
+    return True
+
+
+def opt_in(
+    session: Session,
+    contact: Contact,
+    *,
+    keyword: str,
+    channel: str,
+    actor: Actor,
+    conversation_id: int | None = None,
+) -> bool:
+    """Re-subscribe an opted-out contact (START); returns False when they were not out."""
+    if contact.opted_out_at is None:
+        return False
+    previous = contact.opted_out_keyword
+    contact.opted_out_at = None
+    contact.opted_out_keyword = None
+    contact.opted_out_channel = None
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        EventKind.OPTED_IN,
+        actor,
+        contact_id=contact.id,
+        conversation_id=conversation_id,
+        data={"keyword": keyword[:200], "channel": channel, "was": previous},
+    )
+    return True
+
+
+def set_lead_status(
+    session: Session,
+    contact: Contact,
+    status: str,
+    actor: Actor,
+    conversation_id: int | None = None,
+) -> bool:
+    """Move the lead to `status` (any status may follow any other: people correct mistakes)."""
+    if status not in set(LeadStatus):
+        raise InvalidContact(f"Lead status must be one of {', '.join(LeadStatus)}.")
+    if contact.lead_status == status:
+        return False
+    previous = contact.lead_status
+    contact.lead_status = status
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        EventKind.LEAD_STATUS_CHANGED,
+        actor,
+        contact_id=contact.id,
+        conversation_id=conversation_id,
+        data={"from": previous, "to": status},
+    )
+    return True
+
+
+def set_lead_temperature(
+    session: Session,
+    contact: Contact,
+    temperature: str,
+    actor: Actor,
+    reason: str = "",
+    conversation_id: int | None = None,
+) -> bool:
+    """Set the lead temperature. A person's choice is sticky: automatic scoring leaves it
+    alone until someone clears it with `clear_manual_temperature`."""
+    if temperature not in set(LeadTemperature):
+        raise InvalidContact(f"Lead temperature must be one of {', '.join(LeadTemperature)}.")
+    if not actor.is_person and contact.lead_temperature_manual:
+        return False
+    manual_before = contact.lead_temperature_manual
+    if contact.lead_temperature == temperature and manual_before == actor.is_person:
+        return False
+    previous = contact.lead_temperature
+    contact.lead_temperature = temperature
+    contact.lead_temperature_manual = actor.is_person
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        EventKind.LEAD_TEMPERATURE_CHANGED,
+        actor,
+        contact_id=contact.id,
+        conversation_id=conversation_id,
+        data={"from": previous, "to": temperature, "manual": actor.is_person, "reason": reason},
+    )
+    return True
+
+
+def clear_manual_temperature(session: Session, contact: Contact, actor: Actor) -> bool:
+    """Hand the temperature back to automatic scoring."""
+    if not contact.lead_temperature_manual:
+        return False
+    contact.lead_temperature_manual = False
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        EventKind.LEAD_TEMPERATURE_CHANGED,
+        actor,
+        contact_id=contact.id,
+        data={
+            "from": contact.lead_temperature,
+            "to": contact.lead_temperature,
+            "manual": False,
+            "reason": "manual choice cleared",
+        },
+    )
+    return True
+
+
+def search(session: Session, workspace_id: int, text: str, limit: int = 20) -> list[Contact]:
+    """Contacts whose name, phone or email contains `text` (case-insensitive)."""
+    pattern = f"%{_escape_like(text.strip())}%"
+    return list(
+        session.exec(
+            select(Contact)
+            .where(
+                Contact.workspace_id == workspace_id,
+                or_(
+                    col(Contact.name).ilike(pattern, escape="\\"),
+                    col(Contact.phone).ilike(pattern, escape="\\"),
+                    col(Contact.email).ilike(pattern, escape="\\"),
+                ),
+            )
+            .order_by(col(Contact.updated_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

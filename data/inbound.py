@@ -1,0 +1,220 @@
+"""Storing an inbound message: route by the address it was sent to, deduplicate on the
+provider's id, find or create the contact and conversation, and apply STOP/START/HELP, all in
+the caller's one transaction (ingest commits, then answers 2xx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from data import contacts, conversations, events, outbox, workspaces
+from data.clock import utcnow
+from data.events import Actor
+from data.keywords import Keyword, classify
+from data.models import Channel, Contact, Conversation, Message, Workspace
+from data.vocab import (
+    PHONE_CHANNELS,
+    ChannelKind,
+    DeliveryStatus,
+    Direction,
+    EventKind,
+    Provider,
+    SenderKind,
+)
+
+
+class UnknownAddress(LookupError):
+    """No workspace channel has the address the message was sent to."""
+
+
+@dataclass
+class InboundMessage:
+    """What a provider delivered, with addresses already normalised by the caller
+    (`data.addresses`): phones in E.164, emails lower-case, visitor ids as issued."""
+
+    channel: str
+    to_address: str
+    from_address: str
+    body: str
+    provider_id: str
+    name: str | None = None
+    email: str | None = None
+    subject: str | None = None
+    media: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    received_at: datetime | None = None
+
+
+@dataclass
+class InboundResult:
+    message: Message
+    conversation: Conversation
+    contact: Contact
+    created: bool
+    keyword: Keyword | None = None
+
+
+def keyword_replies_by(channel: Channel) -> str:
+    """Who answers STOP/START/HELP on this channel: "provider" when Twilio's default opt-out
+    handling already does (SMS through Twilio), otherwise "product". Overridable per channel
+    with config["keyword_replies_by"], so the customer never gets two confirmations."""
+    configured = channel.config.get("keyword_replies_by")
+    if configured in ("provider", "product"):
+        return configured
+    if channel.kind == ChannelKind.SMS and channel.provider == Provider.TWILIO:
+        return "provider"
+    return "product"
+
+
+def find_duplicate(
+    session: Session, workspace_id: int, channel: str, provider_id: str
+) -> Message | None:
+    return session.exec(
+        select(Message).where(
+            Message.workspace_id == workspace_id,
+            Message.channel == channel,
+            Message.provider_id == provider_id,
+        )
+    ).first()
+
+
+def receive(session: Session, inbound: InboundMessage) -> InboundResult:
+    """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress."""
+    channel = workspaces.route_inbound(session, inbound.channel, inbound.to_address)
+    if channel is None:
+        raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
+    workspace = workspaces.get(session, channel.workspace_id)
+
+    existing = find_duplicate(session, workspace.id, inbound.channel, inbound.provider_id)
+    if existing is not None:
+        return _duplicate(session, existing)
+
+    address = {"phone": None, "email": inbound.email, "visitor_id": None}
+    if inbound.channel in PHONE_CHANNELS:
+        address["phone"] = inbound.from_address
+    elif inbound.channel == ChannelKind.EMAIL:
+        address["email"] = inbound.from_address
+    else:
+        address["visitor_id"] = inbound.from_address
+    contact, _ = contacts.find_or_create(session, workspace.id, name=inbound.name, **address)
+    conversation, _ = conversations.find_or_create(
+        session, contact, inbound.channel, channel.id, subject=inbound.subject
+    )
+    now = inbound.received_at or utcnow()
+    message = Message(
+        workspace_id=workspace.id,
+        conversation_id=conversation.id,
+        contact_id=contact.id,
+        channel=inbound.channel,
+        direction=Direction.INBOUND,
+        sender_kind=SenderKind.CUSTOMER,
+        body=inbound.body or "",
+        subject=inbound.subject,
+        media=inbound.media,
+        meta=inbound.meta,
+        from_address=inbound.from_address,
+        to_address=channel.address,
+        provider_id=inbound.provider_id,
+        status=DeliveryStatus.RECEIVED,
+        created_at=now,
+    )
+    try:
+        # Two deliveries of one provider id racing: the unique index lets one through.
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        existing = find_duplicate(session, workspace.id, inbound.channel, inbound.provider_id)
+        if existing is None:
+            raise
+        return _duplicate(session, existing)
+
+    conversations.note_message(conversation, message)
+    contact.last_inbound_at = now
+    session.add_all([conversation, contact])
+
+    keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
+    if keyword is not None:
+        _apply_keyword(session, workspace, channel, contact, conversation, message, keyword)
+    return InboundResult(message, conversation, contact, created=True, keyword=keyword)
+
+
+def _duplicate(session: Session, message: Message) -> InboundResult:
+    conversation = session.get(Conversation, message.conversation_id)
+    contact = session.get(Contact, message.contact_id)
+    assert conversation is not None and contact is not None
+    return InboundResult(message, conversation, contact, created=False)
+
+
+def keyword_reply_text(workspace: Workspace, keyword: Keyword) -> str:
+    """The confirmation or help text the product sends for a carrier keyword."""
+    if keyword == Keyword.STOP:
+        return (
+            f"You're unsubscribed from {workspace.name} and will get no more messages. "
+            "Reply START to resubscribe."
+        )
+    if keyword == Keyword.START:
+        return f"You're resubscribed to {workspace.name}. Reply STOP to opt out."
+    return workspace.help_text or (
+        f"{workspace.name}: reply here and a team member will help. Reply STOP to opt out."
+    )
+
+
+def _apply_keyword(
+    session: Session,
+    workspace: Workspace,
+    channel: Channel,
+    contact: Contact,
+    conversation: Conversation,
+    message: Message,
+    keyword: Keyword,
+) -> None:
+    customer = Actor.customer()
+    if keyword == Keyword.STOP:
+        changed = contacts.opt_out(
+            session,
+            contact,
+            keyword=message.body.strip(),
+            channel=message.channel,
+            actor=customer,
+            conversation_id=conversation.id,
+        )
+    elif keyword == Keyword.START:
+        changed = contacts.opt_in(
+            session,
+            contact,
+            keyword=message.body.strip(),
+            channel=message.channel,
+            actor=customer,
+            conversation_id=conversation.id,
+        )
+    else:
+        changed = True
+        events.record(
+            session,
+            workspace.id,
+            EventKind.HELP_REQUESTED,
+            customer,
+            conversation_id=conversation.id,
+            contact_id=contact.id,
+        )
+    # A keyword needs no AI: the pipeline's triage skips it.
+    message.meta = {**message.meta, "keyword": str(keyword)}
+    message.triaged_at = utcnow()
+    session.add(message)
+    # Invariant 2 leaves one exception, the STOP confirmation itself: an opted-out contact's
+    # HELP gets no automated answer.
+    if contact.opted_out and keyword != Keyword.STOP:
+        return
+    if changed and keyword_replies_by(channel) == "product":
+        outbox.enqueue(
+            session,
+            conversation,
+            keyword_reply_text(workspace, keyword),
+            Actor.automation("Compliance"),
+            purpose="opt_out_confirmation" if keyword == Keyword.STOP else f"{keyword}_reply",
+            answers_message_id=None,
+        )

@@ -1,0 +1,254 @@
+"""The knowledge base: entries the AI answers from, their editing, and importing them from a
+CSV (question, answer, tags) or a Markdown Q&A file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, delete, func, or_, select
+
+from data.clock import utcnow
+from data.models import KnowledgeEntry
+
+MAX_QUESTION = 1000
+MAX_ANSWER = 5000
+
+
+class InvalidKnowledge(ValueError):
+    """An entry or import file that cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    question: str
+    answer: str
+    tags: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+
+
+def normalise_tags(tags: str | list[str] | None) -> str:
+    """Tags as stored: lower-case, de-duplicated, comma-separated, in the order given."""
+    items = tags.split(",") if isinstance(tags, str) else list(tags or [])
+    seen: list[str] = []
+    for item in items:
+        tag = re.sub(r"\s+", " ", str(item)).strip().lower()
+        if tag and tag not in seen:
+            seen.append(tag)
+    return ",".join(seen)[:500]
+
+
+def _checked(question: str, answer: str, where: str = "") -> tuple[str, str]:
+    question, answer = (question or "").strip(), (answer or "").strip()
+    prefix = f"{where}: " if where else ""
+    if not question:
+        raise InvalidKnowledge(f"{prefix}the question is empty.")
+    if not answer:
+        raise InvalidKnowledge(f"{prefix}the answer to {question[:60]!r} is empty.")
+    if len(question) > MAX_QUESTION or len(answer) > MAX_ANSWER:
+        raise InvalidKnowledge(
+            f"{prefix}questions are at most {MAX_QUESTION} and answers {MAX_ANSWER} characters."
+        )
+    return question, answer
+
+
+def add(
+    session: Session,
+    workspace_id: int,
+    question: str,
+    answer: str,
+    tags: str | list[str] | None = None,
+) -> KnowledgeEntry:
+    question, answer = _checked(question, answer)
+    entry = KnowledgeEntry(
+        workspace_id=workspace_id, question=question, answer=answer, tags=normalise_tags(tags)
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def update(
+    session: Session,
+    entry: KnowledgeEntry,
+    *,
+    question: str | None = None,
+    answer: str | None = None,
+    tags: str | list[str] | None = None,
+    enabled: bool | None = None,
+) -> KnowledgeEntry:
+    new_question, new_answer = _checked(
+        entry.question if question is None else question,
+        entry.answer if answer is None else answer,
+    )
+    entry.question, entry.answer = new_question, new_answer
+    if tags is not None:
+        entry.tags = normalise_tags(tags)
+    if enabled is not None:
+        entry.enabled = enabled
+    entry.updated_at = utcnow()
+    session.add(entry)
+    return entry
+
+
+def get(session: Session, workspace_id: int, entry_id: int) -> KnowledgeEntry | None:
+    return session.exec(
+        select(KnowledgeEntry).where(
+            KnowledgeEntry.workspace_id == workspace_id, KnowledgeEntry.id == entry_id
+        )
+    ).first()
+
+
+def list_entries(
+    session: Session,
+    workspace_id: int,
+    *,
+    search: str | None = None,
+    enabled_only: bool = False,
+) -> list[KnowledgeEntry]:
+    query = select(KnowledgeEntry).where(KnowledgeEntry.workspace_id == workspace_id)
+    if enabled_only:
+        query = query.where(col(KnowledgeEntry.enabled).is_(True))
+    if search and search.strip():
+        pattern = "%" + search.strip().replace("%", r"\%").replace("_", r"\_") + "%"
+        query = query.where(
+            or_(
+                col(KnowledgeEntry.question).ilike(pattern, escape="\\"),
+                col(KnowledgeEntry.answer).ilike(pattern, escape="\\"),
+                col(KnowledgeEntry.tags).ilike(pattern, escape="\\"),
+            )
+        )
+    return list(session.exec(query.order_by(col(KnowledgeEntry.id))))
+
+
+def count(session: Session, workspace_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(KnowledgeEntry)
+        .where(KnowledgeEntry.workspace_id == workspace_id)
+    ).one()
+
+
+def parse_csv(text: str) -> list[EntryDraft]:
+    """Entries from CSV text with a header row naming question, answer and (optionally) tags."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+    missing = {"question", "answer"} - set(headers)
+    if missing:
+        raise InvalidKnowledge(
+            f"The CSV needs columns question, answer (and optionally tags); "
+            f"missing: {', '.join(sorted(missing))}."
+        )
+    drafts = []
+    for number, row in enumerate(reader, start=2):
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue
+        question, answer = _checked(
+            row.get(headers["question"]) or "", row.get(headers["answer"]) or "", f"row {number}"
+        )
+        tags = row.get(headers["tags"]) if "tags" in headers else ""
+        drafts.append(EntryDraft(question, answer, normalise_tags(tags)))
+    return drafts
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_QA = re.compile(r"^(Q|A|Question|Answer)\s*[:.]\s*(.*)$", re.IGNORECASE)
+_TAGS = re.compile(r"^tags\s*:\s*(.*)$", re.IGNORECASE)
+
+
+@dataclass
+class _Block:
+    question: str
+    line: int
+    from_heading: bool
+    body: list[str]
+    tags: str = ""
+
+
+def parse_markdown(text: str) -> list[EntryDraft]:
+    """Entries from Markdown: each heading is a question and the text below it the answer, or
+    `Q:` / `A:` pairs; a `Tags: a, b` line inside an answer sets its tags. A heading with no
+    text below it (a document title, a section name) is skipped."""
+    blocks: list[_Block] = []
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        line = raw.strip()
+        heading, qa, tag_line = _HEADING.match(raw), _QA.match(line), _TAGS.match(line)
+        if heading:
+            blocks.append(_Block(heading.group(1), number, True, []))
+        elif qa and qa.group(1).lower().startswith("q"):
+            blocks.append(_Block(qa.group(2), number, False, []))
+        elif not blocks:
+            continue
+        elif qa and not blocks[-1].body:
+            blocks[-1].body.append(qa.group(2))
+        elif tag_line:
+            blocks[-1].tags = tag_line.group(1)
+        else:
+            blocks[-1].body.append(raw)
+    drafts = []
+    for block in blocks:
+        answer = "\n".join(block.body).strip()
+        if not answer and block.from_heading:
+            continue
+        question, answer = _checked(block.question, answer, f"line {block.line}")
+        drafts.append(EntryDraft(question, answer, normalise_tags(block.tags)))
+    if not drafts:
+        raise InvalidKnowledge(
+            "No questions found: use '## Question' headings with the answer below, "
+            "or 'Q:' and 'A:' lines."
+        )
+    return drafts
+
+
+def parse_file(path: Path) -> list[EntryDraft]:
+    """Entries from a .csv or Markdown (.md, .markdown, .txt) file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InvalidKnowledge(f"No such file: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidKnowledge(f"{path} is not UTF-8 text.") from exc
+    if path.suffix.lower() == ".csv":
+        return parse_csv(text)
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        return parse_markdown(text)
+    raise InvalidKnowledge(f"{path.name}: use a .csv or .md file.")
+
+
+def import_entries(
+    session: Session, workspace_id: int, drafts: list[EntryDraft], replace: bool = False
+) -> ImportResult:
+    """Add `drafts` to the knowledge base. An entry with the same question (ignoring case) is
+    updated in place, so importing a file twice changes nothing; `replace` first removes every
+    existing entry."""
+    removed = 0
+    if replace:
+        removed = count(session, workspace_id)
+        session.exec(delete(KnowledgeEntry).where(KnowledgeEntry.workspace_id == workspace_id))
+    existing = {
+        entry.question.strip().lower(): entry for entry in list_entries(session, workspace_id)
+    }
+    added = updated = unchanged = 0
+    for draft in drafts:
+        entry = existing.get(draft.question.strip().lower())
+        if entry is None:
+            existing[draft.question.strip().lower()] = add(
+                session, workspace_id, draft.question, draft.answer, draft.tags
+            )
+            added += 1
+        elif (entry.answer, entry.tags) == (draft.answer, draft.tags):
+            unchanged += 1
+        else:
+            update(session, entry, answer=draft.answer, tags=draft.tags)
+            updated += 1
+    return ImportResult(added, updated, unchanged, removed)

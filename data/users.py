@@ -1,0 +1,108 @@
+"""Console users: creating them, roles, and password checks (argon2id via `argon2-cffi`)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from data.addresses import InvalidAddress, normalize_email
+from data.clock import utcnow
+from data.models import User
+from data.vocab import Role
+
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+
+
+class InvalidUser(ValueError):
+    """A user that cannot be created as asked; the message says why."""
+
+
+#: What each role may open in the console.
+ROLE_PAGES: dict[str, frozenset[str]] = {
+    Role.OPERATOR: frozenset({"inbox"}),
+    Role.MANAGER: frozenset({"inbox", "analytics", "knowledge"}),
+    Role.OWNER: frozenset({"inbox", "analytics", "knowledge", "settings"}),
+}
+
+
+def may_open(user: User, page: str) -> bool:
+    return page in ROLE_PAGES.get(user.role, frozenset())
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidUser(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    return _hasher.hash(password)
+
+
+def create(
+    session: Session,
+    workspace_id: int,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    phone: str | None = None,
+    receives_alerts: bool = False,
+) -> User:
+    """A new console user. Emails are unique across workspaces (one sign-in, one workspace)."""
+    if role not in set(Role):
+        raise InvalidUser(f"Role must be one of {', '.join(Role)} (got {role!r}).")
+    try:
+        email = normalize_email(email)
+    except InvalidAddress as exc:
+        raise InvalidUser(str(exc)) from exc
+    if by_email(session, email) is not None:
+        raise InvalidUser(f"A user with email {email} already exists.")
+    user = User(
+        workspace_id=workspace_id,
+        email=email,
+        display_name=(display_name or email.split("@")[0]).strip(),
+        role=role,
+        password_hash=hash_password(password),
+        phone=phone,
+        receives_alerts=receives_alerts,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def get(session: Session, workspace_id: int, user_id: int) -> User | None:
+    return session.exec(
+        select(User).where(User.workspace_id == workspace_id, User.id == user_id)
+    ).first()
+
+
+def list_users(session: Session, workspace_id: int) -> list[User]:
+    return list(
+        session.exec(select(User).where(User.workspace_id == workspace_id).order_by(col(User.id)))
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Verifies a hash even for an
+    unknown email so that timing does not tell which emails exist."""
+    user = by_email(session, email)
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    session.add(user)
+    return user
+
+
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
