@@ -1,0 +1,1 @@
+"""The demo workspace: a plumbing and heating company with a believable inbox."""

@@ -1,0 +1,1 @@
+"""Ingest: the FastAPI process providers call. Verifies, deduplicates and stores; never sends."""

@@ -1,0 +1,81 @@
+"""`inbox pipeline`: the APScheduler process. Each job returns how much work it did;
+`--once` runs every job until none has work left, then exits (for cron and batch use)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from data.db import get_engine
+from pipeline.dispatch import dispatch_due
+from pipeline.senders.log import LogSender
+
+log = logging.getLogger("inbox.pipeline")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[Engine], int]
+    every_seconds: float
+
+
+def jobs() -> list[Job]:
+    sender = LogSender()
+    return [Job("dispatch", lambda engine: dispatch_due(engine, sender), 1.0)]
+
+
+def run_once(engine: Engine | None = None, max_rounds: int = 1000) -> dict[str, int]:
+    """Run every job until none reports work (bounded by `max_rounds`); returns totals."""
+    engine = engine or get_engine()
+    totals = {job.name: 0 for job in jobs()}
+    for _ in range(max_rounds):
+        busy = False
+        for job in jobs():
+            done = job.run(engine)
+            totals[job.name] += done
+            busy = busy or done > 0
+        if not busy:
+            break
+    return totals
+
+
+def run_forever() -> None:
+    """Run the jobs on their schedules until SIGINT/SIGTERM."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    engine = get_engine()
+    scheduler = BlockingScheduler()
+    for job in jobs():
+        scheduler.add_job(
+            _logged(job, engine),
+            "interval",
+            seconds=job.every_seconds,
+            id=job.name,
+            max_instances=1,
+            coalesce=True,
+        )
+    # SIGTERM (from `inbox up`, systemd) stops the scheduler the same way Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    log.info("pipeline started with jobs: %s", ", ".join(j.name for j in jobs()))
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    log.info("pipeline stopped")
+
+
+def _logged(job: Job, engine: Engine) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            done = job.run(engine)
+        except Exception:
+            log.exception("job %s failed; it runs again on its next tick", job.name)
+            return
+        if done:
+            log.info("%s: %d", job.name, done)
+
+    return run

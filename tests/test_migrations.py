@@ -1,0 +1,89 @@
+"""Migrations build the schema from empty on SQLite and PostgreSQL, match the models, and
+running them again changes nothing."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from data.db import dispose_engines, get_engine
+from data.migrate import current_revision, head_revision, upgrade
+from tests.conftest import (
+    NO_POSTGRES,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_admin_url,
+)
+
+EXPECTED_TABLES = {
+    "workspace",
+    "channel",
+    "app_user",
+    "contact",
+    "conversation",
+    "message",
+    "note",
+    "appointment",
+    "call",
+    "knowledge_entry",
+    "event",
+}
+
+
+def _check_schema(url: str) -> None:
+    engine = get_engine(url)
+    inspector = inspect(engine)
+    assert set(inspector.get_table_names()) >= EXPECTED_TABLES
+    message_indexes = {ix["name"] for ix in inspector.get_indexes("message")}
+    assert {"uq_message_provider", "uq_message_ai_reply", "ix_message_conversation"} <= (
+        message_indexes
+    )
+    inbox_indexes = {ix["name"] for ix in inspector.get_indexes("conversation")}
+    assert "ix_conversation_inbox_status_channel" in inbox_indexes
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_sqlite_schema_is_built_from_empty_and_matches_the_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert current_revision(url) is None
+    assert upgrade(url) == head_revision()
+    _check_schema(url)
+
+
+def test_upgrading_twice_is_a_no_op(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    assert upgrade(url) == head_revision()
+
+
+def test_sqlite_is_opened_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    with get_engine(url).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+@pytest.mark.postgres
+def test_postgres_schema_is_built_from_empty_and_matches_the_models() -> None:
+    admin_url = postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(NO_POSTGRES)
+    admin_url = admin_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"inbox_migrate_{uuid.uuid4().hex[:8]}"
+    url = create_postgres_database(admin_url, name)
+    try:
+        assert current_revision(url) is None
+        assert upgrade(url) == head_revision()
+        assert upgrade(url) == head_revision()
+        _check_schema(url)
+    finally:
+        dispose_engines()
+        drop_postgres_database(admin_url, name)
