@@ -1,4 +1,5 @@
-"""Time as the database stores it: naive UTC datetimes, the same on SQLite and PostgreSQL."""
+"""Time as the database stores it: timezone-aware UTC datetimes (SQLModel's UTCDateTime:
+timestamptz on PostgreSQL, UTC text on SQLite, read back aware on both)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    """Now, in UTC, without tzinfo (every DateTime column holds naive UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, as an aware UTC datetime (the only kind the tables accept)."""
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
-    """A datetime converted to naive UTC (aware values are converted, naive ones kept)."""
+    """`value` as aware UTC; a naive value is taken to be UTC already."""
     if value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 in UTC with a trailing Z ("2026-11-25T06:57:26Z")."""
+    return as_utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
+from data.clock import iso
 from data.models import (
     Appointment,
     Call,
@@ -36,7 +37,7 @@ _INTERNAL_MESSAGE_FIELDS = {"lease_owner", "lease_expires_at"}
 
 def _value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds") + "Z"
+        return iso(value)
     return value
 
 
