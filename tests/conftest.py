@@ -86,7 +86,7 @@ def postgres_url() -> Iterator[str]:
     drop_postgres_database(admin_url, name)
 
 
-def _truncate_all(engine: Engine) -> None:
+def truncate_all(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -100,7 +100,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
-    _truncate_all(get_engine(url))
+    truncate_all(get_engine(url))
     return url
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlalchemy import event as sa_event
+from sqlmodel import Session
 
 from data import (
     appointments,
@@ -157,15 +157,20 @@ class _ConversationLoader:
         self.people = people
         self.now = now
         self.operator = next(u for u in people.values() if u.role == "operator")
+        # Events are written by the domain rules at "now"; the history back-dates them.
+        self._fresh_events: list[Event] = []
+        sa_event.listen(session, "pending_to_persistent", self._on_persist)
 
-    def _stamp(self, since_event_id: int, at: datetime) -> int:
-        """Back-date the events written since `since_event_id` to `at`."""
+    def _on_persist(self, _session: Session, obj: object) -> None:
+        if isinstance(obj, Event):
+            self._fresh_events.append(obj)
+
+    def _stamp(self, at: datetime) -> None:
+        """Back-date the events written since the last stamp to `at`."""
         self.session.flush()
-        self.session.exec(update(Event).where(Event.id > since_event_id).values(created_at=at))
-        return self._last_event_id()
-
-    def _last_event_id(self) -> int:
-        return self.session.exec(select(func.coalesce(func.max(Event.id), 0))).one()
+        for event in self._fresh_events:
+            event.created_at = at
+        self._fresh_events.clear()
 
     def load(self, spec: dict[str, Any]) -> None:
         session, key = self.session, spec["key"]
@@ -174,7 +179,6 @@ class _ConversationLoader:
         channel = self.channels[ChannelKind.SMS if kind == ChannelKind.VOICE else kind]
         person = spec["contact"]
         visitor_id = _fake_sid("v_", key)[:18] if kind == ChannelKind.WEBCHAT else None
-        mark = self._last_event_id()
         contact, _ = contacts.find_or_create(
             session,
             self.workspace.id,
@@ -206,7 +210,7 @@ class _ConversationLoader:
                 if author is not None and first_operator_at is None:
                     first_operator_at = at
                 self._outbound(conversation, contact, channel, item, author, at)
-            mark = self._stamp(mark, at)
+            self._stamp(at)
         for index, item in enumerate(spec.get("calls") or []):
             at = start + timedelta(minutes=item["minutes"])
             last_at = max(last_at, at)
@@ -226,10 +230,10 @@ class _ConversationLoader:
             )
             if kind == ChannelKind.VOICE and conversation is None:
                 conversation = session.get(Conversation, call.conversation_id)
-            mark = self._stamp(mark, at)
+            self._stamp(at)
         if conversation is None:
             conversation, _ = conversations.find_or_create(session, contact, kind, channel.id)
-        self._extras(spec, contact, conversation, start, mark)
+        self._extras(spec, contact, conversation, start)
         self._state(spec, contact, conversation, first_operator_at or last_at, last_at)
 
     def _customer(
@@ -305,7 +309,6 @@ class _ConversationLoader:
         contact: Contact,
         conversation: Conversation,
         start: datetime,
-        mark: int,
     ) -> None:
         for item in spec.get("appointments") or []:
             starts_at = self.now + timedelta(hours=item["starts_in_hours"])
@@ -322,7 +325,7 @@ class _ConversationLoader:
                 status=item.get("status", "booked"),
             )
             booked_at = min(self.now, max(start, starts_at - timedelta(days=2)))
-            mark = self._stamp(mark, booked_at)
+            self._stamp(booked_at)
         for item in spec.get("notes") or []:
             at = start + timedelta(minutes=item["minutes"])
             note = notes.add(
@@ -333,7 +336,7 @@ class _ConversationLoader:
                 conversation_id=conversation.id,
             )
             note.created_at = at
-            mark = self._stamp(mark, at)
+            self._stamp(at)
 
     def _state(
         self,
@@ -344,7 +347,6 @@ class _ConversationLoader:
         last_at: datetime,
     ) -> None:
         session = self.session
-        mark = self._last_event_id()
         if spec["status"] == ConversationStatus.ESCALATED:
             reason = spec["escalation_reason"]
             actor = Actor.operator(self.operator) if reason == "manual" else Actor.ai()
@@ -352,7 +354,7 @@ class _ConversationLoader:
             conversation.escalated_at = handover_at
         if spec["managed_by"] == ManagedBy.HUMAN:
             conversations.take_over(session, conversation, Actor.operator(self.operator))
-        mark = self._stamp(mark, handover_at)
+        self._stamp(handover_at)
         if spec.get("opted_out") and not contact.opted_out:
             contacts.opt_out(
                 session, contact, keyword="STOP", channel=spec["channel"], actor=Actor.customer()
@@ -360,11 +362,11 @@ class _ConversationLoader:
         scoring = Actor.system("Lead scoring")
         contacts.set_lead_status(session, contact, spec["lead_status"].lower(), scoring)
         contacts.set_lead_temperature(session, contact, spec["lead_temperature"].lower(), scoring)
-        mark = self._stamp(mark, last_at)
+        self._stamp(last_at)
         if spec["status"] == ConversationStatus.CLOSED:
             conversations.close(session, conversation, Actor.operator(self.operator))
             conversation.closed_at = min(self.now, last_at + timedelta(hours=2))
-            self._stamp(mark, conversation.closed_at)
+            self._stamp(conversation.closed_at)
         # Older conversations have been read; recent ones still waiting on the business stay
         # unread, as they would in a live inbox.
         answered = conversation.last_message_sender != "customer"
