@@ -23,6 +23,7 @@ from data.vocab import (
     Direction,
     EventKind,
     LeadStatus,
+    SenderKind,
 )
 
 #: Outbound purposes that may reach an opted-out contact: the one confirmation carriers
@@ -129,7 +130,11 @@ def enqueue(
         sender_user_id=sender.user_id,
         body=text,
         subject=subject,
-        meta={**(meta or {}), **({"purpose": purpose} if purpose else {})},
+        meta={
+            **(meta or {}),
+            **({"purpose": purpose} if purpose else {}),
+            **({"opt_out_override": True} if contact.opted_out and override_opt_out else {}),
+        },
         from_address=own.address,
         to_address=to_address,
         status=DeliveryStatus.QUEUED,
@@ -158,3 +163,18 @@ def enqueue(
     conversations.note_message(conversation, message)
     session.add(conversation)
     return message
+
+
+AUTOMATED_SENDERS = (SenderKind.AI, SenderKind.AUTOMATION, SenderKind.SYSTEM)
+
+
+def send_refusal(message: Message, contact: Contact) -> str | None:
+    """Why a queued message must not be sent now, or None. Checked by the dispatcher at send
+    time, because a contact can opt out between enqueueing and sending."""
+    if not contact.opted_out or message.meta.get("purpose") in OPT_OUT_EXEMPT_PURPOSES:
+        return None
+    if message.sender_kind in AUTOMATED_SENDERS:
+        return "Not sent: the customer opted out before it went out."
+    if message.channel in OVERRIDABLE_CHANNELS and not message.meta.get("opt_out_override"):
+        return "Not sent: the customer opted out after it was written. Send it again to override."
+    return None

@@ -19,6 +19,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
 
+    head = head_revision()
+
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
         """200 when the database answers and is migrated to the newest schema; 503 otherwise."""
@@ -30,7 +32,6 @@ def create_app() -> FastAPI:
             return JSONResponse(
                 {"status": "unavailable", "database": type(exc).__name__}, status_code=503
             )
-        head = head_revision()
         if revision != head:
             return JSONResponse(
                 {"status": "unavailable", "database": f"schema {revision} != {head}"},

@@ -11,9 +11,10 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, or_, select
 
+from data import outbox
 from data.clock import utcnow
 from data.db import session_scope
-from data.models import Message
+from data.models import Contact, Message
 from data.vocab import DeliveryStatus, Direction
 from pipeline.senders import Sender
 
@@ -53,6 +54,14 @@ def dispatch_due(engine: Engine, sender: Sender, limit: int = 50) -> int:
     for message_id in claimed:
         with session_scope(engine) as session:
             message = session.get(Message, message_id)
+            refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
+            if refusal:
+                message.status = DeliveryStatus.FAILED
+                message.error_code = "opted_out"
+                message.error_message = refusal
+                message.lease_owner = message.lease_expires_at = None
+                session.add(message)
+                continue
             result = sender.send(message)
             message.provider_id = result.provider_id
             message.status = result.status
