@@ -26,6 +26,22 @@ def get(session: Session, workspace_id: int, contact_id: int) -> Contact | None:
     ).first()
 
 
+_ADDRESS_COLUMNS = {
+    "phone": Contact.phone,
+    "email": Contact.email,
+    "visitor_id": Contact.visitor_id,
+}
+
+
+def _owner_of(session: Session, workspace_id: int, field: str, value: str) -> Contact | None:
+    """The contact that has `value` as its phone, email or visitor id."""
+    return session.exec(
+        select(Contact).where(
+            Contact.workspace_id == workspace_id, _ADDRESS_COLUMNS[field] == value
+        )
+    ).first()
+
+
 def _find(
     session: Session,
     workspace_id: int,
@@ -33,17 +49,10 @@ def _find(
     email: str | None,
     visitor_id: str | None,
 ) -> Contact | None:
-    for column, value in (
-        (Contact.phone, phone),
-        (Contact.email, email),
-        (Contact.visitor_id, visitor_id),
-    ):
-        if value:
-            found = session.exec(
-                select(Contact).where(Contact.workspace_id == workspace_id, column == value)
-            ).first()
-            if found is not None:
-                return found
+    for field, value in (("phone", phone), ("email", email), ("visitor_id", visitor_id)):
+        found = _owner_of(session, workspace_id, field, value) if value else None
+        if found is not None:
+            return found
     return None
 
 
@@ -83,11 +92,7 @@ def _fill_gaps(session: Session, contact: Contact, **values: str | None) -> None
     for field, value in values.items():
         if not value or getattr(contact, field):
             continue
-        if field != "name" and _find(
-            session,
-            contact.workspace_id,
-            **{k: (value if k == field else None) for k in ("phone", "email", "visitor_id")},
-        ):
+        if field != "name" and _owner_of(session, contact.workspace_id, field, value):
             continue  # that address already belongs to another contact
         setattr(contact, field, value.strip() if field == "name" else value)
         contact.updated_at = utcnow()
@@ -113,15 +118,7 @@ def update_details(
         except InvalidAddress as exc:
             raise InvalidContact(str(exc)) from exc
         if value and field != "name":
-            other = _find(
-                session,
-                contact.workspace_id,
-                **{
-                    "phone": value if field == "phone" else None,
-                    "email": value if field == "email" else None,
-                    "visitor_id": None,
-                },
-            )
+            other = _owner_of(session, contact.workspace_id, field, value)
             if other is not None and other.id != contact.id:
                 raise InvalidContact(f"Another contact already has {value}.")
         clean[field] = value
