@@ -50,6 +50,8 @@ def run_forever() -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     engine = get_engine()
+    # APScheduler logs every tick at INFO; our jobs log the work they do.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler()
     for job in jobs():
         scheduler.add_job(
@@ -57,6 +59,7 @@ def run_forever() -> None:
             "interval",
             seconds=job.every_seconds,
             id=job.name,
+            name=job.name,
             max_instances=1,
             coalesce=True,
         )
