@@ -99,6 +99,28 @@ def _fill_gaps(session: Session, contact: Contact, **values: str | None) -> None
     session.add(contact)
 
 
+def _changed(
+    session: Session,
+    contact: Contact,
+    kind: EventKind,
+    actor: Actor,
+    data: dict[str, Any],
+    conversation_id: int | None = None,
+) -> None:
+    """Persist a change to `contact` and its Event."""
+    contact.updated_at = utcnow()
+    session.add(contact)
+    events.record(
+        session,
+        contact.workspace_id,
+        kind,
+        actor,
+        contact_id=contact.id,
+        conversation_id=conversation_id,
+        data=data,
+    )
+
+
 def update_details(
     session: Session, contact: Contact, changes: dict[str, Any], actor: Actor
 ) -> dict[str, Any]:
@@ -132,16 +154,7 @@ def update_details(
     if changed:
         for field, change in changed.items():
             setattr(contact, field, change["to"])
-        contact.updated_at = utcnow()
-        session.add(contact)
-        events.record(
-            session,
-            contact.workspace_id,
-            EventKind.CONTACT_UPDATED,
-            actor,
-            contact_id=contact.id,
-            data={"changes": changed},
-        )
+        _changed(session, contact, EventKind.CONTACT_UPDATED, actor, {"changes": changed})
     return changed
 
 
@@ -161,16 +174,13 @@ def opt_out(
     contact.opted_out_at = utcnow()
     contact.opted_out_keyword = keyword[:200]
     contact.opted_out_channel = channel
-    contact.updated_at = utcnow()
-    session.add(contact)
-    events.record(
+    _changed(
         session,
-        contact.workspace_id,
+        contact,
         EventKind.OPTED_OUT,
         actor,
-        contact_id=contact.id,
-        conversation_id=conversation_id,
-        data={"keyword": keyword[:200], "channel": channel},
+        {"keyword": keyword[:200], "channel": channel},
+        conversation_id,
     )
     return True
 
@@ -191,16 +201,13 @@ def opt_in(
     contact.opted_out_at = None
     contact.opted_out_keyword = None
     contact.opted_out_channel = None
-    contact.updated_at = utcnow()
-    session.add(contact)
-    events.record(
+    _changed(
         session,
-        contact.workspace_id,
+        contact,
         EventKind.OPTED_IN,
         actor,
-        contact_id=contact.id,
-        conversation_id=conversation_id,
-        data={"keyword": keyword[:200], "channel": channel, "was": previous},
+        {"keyword": keyword[:200], "channel": channel, "was": previous},
+        conversation_id,
     )
     return True
 
@@ -219,16 +226,13 @@ def set_lead_status(
         return False
     previous = contact.lead_status
     contact.lead_status = status
-    contact.updated_at = utcnow()
-    session.add(contact)
-    events.record(
+    _changed(
         session,
-        contact.workspace_id,
+        contact,
         EventKind.LEAD_STATUS_CHANGED,
         actor,
-        contact_id=contact.id,
-        conversation_id=conversation_id,
-        data={"from": previous, "to": status},
+        {"from": previous, "to": status},
+        conversation_id,
     )
     return True
 
@@ -253,16 +257,13 @@ def set_lead_temperature(
     previous = contact.lead_temperature
     contact.lead_temperature = temperature
     contact.lead_temperature_manual = actor.is_person
-    contact.updated_at = utcnow()
-    session.add(contact)
-    events.record(
+    _changed(
         session,
-        contact.workspace_id,
+        contact,
         EventKind.LEAD_TEMPERATURE_CHANGED,
         actor,
-        contact_id=contact.id,
-        conversation_id=conversation_id,
-        data={"from": previous, "to": temperature, "manual": actor.is_person, "reason": reason},
+        {"from": previous, "to": temperature, "manual": actor.is_person, "reason": reason},
+        conversation_id,
     )
     return True
 
@@ -272,15 +273,12 @@ def clear_manual_temperature(session: Session, contact: Contact, actor: Actor) -
     if not contact.lead_temperature_manual:
         return False
     contact.lead_temperature_manual = False
-    contact.updated_at = utcnow()
-    session.add(contact)
-    events.record(
+    _changed(
         session,
-        contact.workspace_id,
+        contact,
         EventKind.LEAD_TEMPERATURE_CHANGED,
         actor,
-        contact_id=contact.id,
-        data={
+        {
             "from": contact.lead_temperature,
             "to": contact.lead_temperature,
             "manual": False,

@@ -173,17 +173,9 @@ def _apply_keyword(
     keyword: Keyword,
 ) -> None:
     customer = Actor.customer()
-    if keyword == Keyword.STOP:
-        changed = contacts.opt_out(
-            session,
-            contact,
-            keyword=message.body.strip(),
-            channel=message.channel,
-            actor=customer,
-            conversation_id=conversation.id,
-        )
-    elif keyword == Keyword.START:
-        changed = contacts.opt_in(
+    if keyword in (Keyword.STOP, Keyword.START):
+        change = contacts.opt_out if keyword == Keyword.STOP else contacts.opt_in
+        changed = change(
             session,
             contact,
             keyword=message.body.strip(),
