@@ -1,5 +1,5 @@
-"""Entry point for `streamlit run streamlit_app.py` (and `inbox console`)."""
+"""Entry point for `streamlit run streamlit_app.py`; `inbox console` runs `console/app.py`."""
 
-from console.inbox_preview import render
+from console.app import main
 
-render()
+main()

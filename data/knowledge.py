@@ -212,17 +212,19 @@ def parse_markdown(text: str) -> list[EntryDraft]:
 
 def parse_file(path: Path) -> list[EntryDraft]:
     """Entries from a .csv or Markdown (.md, .markdown, .txt) file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".md", ".markdown", ".txt"):
+        raise InvalidKnowledge(f"{path}: use a .csv or .md file.")
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InvalidKnowledge(f"No such file: {path}") from exc
     except UnicodeDecodeError as exc:
         raise InvalidKnowledge(f"{path} is not UTF-8 text.") from exc
-    if path.suffix.lower() == ".csv":
-        return parse_csv(text)
-    if path.suffix.lower() in (".md", ".markdown", ".txt"):
-        return parse_markdown(text)
-    raise InvalidKnowledge(f"{path.name}: use a .csv or .md file.")
+    except OSError as exc:
+        raise InvalidKnowledge(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        return parse_csv(text) if suffix == ".csv" else parse_markdown(text)
+    except InvalidKnowledge as exc:
+        raise InvalidKnowledge(f"{path}: {exc}") from exc
 
 
 def import_entries(

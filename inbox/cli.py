@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,11 +13,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from data.db import session_scope
-from data.settings import get_settings
+from data.migrate import current_revision
+from data.settings import Settings, get_settings
+from data.vocab import Role
 
 app = typer.Typer(
     help="Conversations inbox: one inbox for SMS, WhatsApp, web chat, email and calls.",
@@ -43,18 +47,38 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-@contextmanager
-def database() -> Iterator[Session]:
-    """A session whose database problems come out as one readable line."""
-    url = get_settings().database_url
+def settings() -> Settings:
+    """This process's settings; a value they refuse is one clear line, not a traceback."""
     try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"INBOX_{'_'.join(map(str, e['loc'])).upper()}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        fail(f"Invalid setting: {problems}")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+@contextmanager
+def database(require_schema: bool = True) -> Iterator[Session]:
+    """A session whose database problems come out as one readable line. The schema is
+    checked first, so a missing `inbox db upgrade` is named rather than hit midway."""
+    url = settings().database_url
+    try:
+        if require_schema and current_revision(url) is None:
+            fail("The database has no tables yet: run `inbox db upgrade`.")
         with session_scope() as session:
             yield session
     except (OperationalError, ProgrammingError) as exc:
         text = str(exc.orig or exc).lower()
         if "no such table" in text or ("does not exist" in text and "relation" in text):
             fail("The database has no tables yet: run `inbox db upgrade`.")
-        fail(f"Cannot use the database at {_redacted(url)}: {str(exc.orig or exc).strip()}")
+        fail(f"Cannot use the database at {_redacted(url)}: {_one_line(exc.orig or exc)}")
 
 
 def _redacted(url: str) -> str:
@@ -65,7 +89,7 @@ def _redacted(url: str) -> str:
 
 def _setup_logging() -> None:
     logging.basicConfig(
-        level=get_settings().log_level.upper(),
+        level=settings().log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
@@ -79,13 +103,15 @@ def up(
     from data.migrate import upgrade
     from inbox.processes import up as run_up
 
-    settings = get_settings()
-    if settings.is_sqlite and (ingest_workers > 1 or pipeline_workers > 1):
+    config = settings()
+    if config.is_sqlite and (ingest_workers > 1 or pipeline_workers > 1):
         fail("Several workers need PostgreSQL (set INBOX_DATABASE_URL); SQLite runs one of each.")
     try:
         upgrade()
     except OperationalError as exc:
-        fail(f"Cannot reach the database at {_redacted(settings.database_url)}: {exc.orig}")
+        fail(
+            f"Cannot reach the database at {_redacted(config.database_url)}: {_one_line(exc.orig)}"
+        )
     raise typer.Exit(run_up(ingest_workers, pipeline_workers))
 
 
@@ -98,8 +124,8 @@ def ingest(
     """Run the ingest web server (provider webhooks, web chat, /healthz)."""
     from inbox.processes import run_ingest
 
-    settings = get_settings()
-    run_ingest(host or settings.ingest_host, port or settings.ingest_port, workers)
+    config = settings()
+    run_ingest(host or config.ingest_host, port or config.ingest_port, workers)
 
 
 @app.command()
@@ -112,12 +138,11 @@ def pipeline(
     from pipeline.runner import run_forever, run_once
 
     _setup_logging()
-    if once:
-        with database():
-            pass  # fail early and clearly if the schema is missing
-        totals = run_once()
-        typer.echo(", ".join(f"{name}: {count}" for name, count in totals.items()))
-        return
+    with database():
+        if once:
+            totals = run_once()
+            typer.echo(", ".join(f"{name}: {count}" for name, count in totals.items()))
+            return
     run_forever()
 
 
@@ -129,8 +154,8 @@ def console(
     """Open the Streamlit console."""
     from inbox.processes import run_console
 
-    settings = get_settings()
-    run_console(host or settings.console_host, port or settings.console_port)
+    config = settings()
+    run_console(host or config.console_host, port or config.console_port)
 
 
 @db_app.command("upgrade")
@@ -142,11 +167,11 @@ def db_upgrade(
 
     from data.migrate import upgrade
 
-    url = get_settings().database_url
+    url = settings().database_url
     try:
         now_at = upgrade(url, revision)
     except OperationalError as exc:
-        fail(f"Cannot reach the database at {_redacted(url)}: {str(exc.orig).strip()}")
+        fail(f"Cannot reach the database at {_redacted(url)}: {_one_line(exc.orig)}")
     except CommandError as exc:
         fail(str(exc))
     typer.echo(f"Database {_redacted(url)} is at revision {now_at}.")
@@ -155,9 +180,9 @@ def db_upgrade(
 @db_app.command("current")
 def db_current() -> None:
     """Print the schema revision the database is at, and the newest one."""
-    from data.migrate import current_revision, head_revision
+    from data.migrate import head_revision
 
-    with database():
+    with database(require_schema=False):
         typer.echo(f"current: {current_revision() or 'empty'}; newest: {head_revision()}")
 
 
@@ -192,14 +217,17 @@ def _save_logins(logins: list) -> None:
     lines = ["Demo sign-in (saved in var/demo-logins.txt):"]
     lines += [f"  {login.role:<9} {login.email}  password: {login.password}" for login in logins]
     DEMO_LOGINS.parent.mkdir(parents=True, exist_ok=True)
-    DEMO_LOGINS.write_text("\n".join(lines) + "\n")
-    DEMO_LOGINS.chmod(0o600)
+    DEMO_LOGINS.unlink(missing_ok=True)
+    # Created owner-only from the first byte: these are passwords.
+    fd = os.open(DEMO_LOGINS, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
 
 
 @user_app.command("add")
 def user_add(
     email: Annotated[str, typer.Argument(help="The user's email (their sign-in).")],
-    role: Annotated[str, typer.Option(help="owner, manager or operator.")],
+    role: Annotated[Role, typer.Option(case_sensitive=False, help="Who the user is.")],
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     workspace: WorkspaceOption = None,
     password: Annotated[
@@ -218,7 +246,7 @@ def user_add(
     with database() as session:
         try:
             ws = workspaces.resolve(session, workspace)
-            user = users.create(session, ws.id, email, password, role, display_name=name)
+            user = users.create(session, ws.id, email, password, role.value, display_name=name)
         except (workspaces.WorkspaceNotFound, users.InvalidUser) as exc:
             fail(str(exc))
         typer.echo(f"Added {user.role} {user.email} to {ws.slug}.")
@@ -238,7 +266,7 @@ def kb_import(
     try:
         drafts = knowledge.parse_file(file)
     except knowledge.InvalidKnowledge as exc:
-        fail(f"{file}: {exc}")
+        fail(str(exc))
     with database() as session:
         try:
             ws = workspaces.resolve(session, workspace)
@@ -287,7 +315,7 @@ def simulate(
 
     if channel not in (*CHANNELS, "mixed"):
         fail(f"--channel must be one of {', '.join(CHANNELS)} or mixed (got {channel!r}).")
-    settings = get_settings()
+    config = settings()
     with database() as session:
         try:
             ws = workspaces.resolve(session, workspace)
@@ -305,15 +333,15 @@ def simulate(
         return value.get_secret_value() if value is not None else None
 
     secrets = SimulationSecrets(
-        twilio_account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
-        twilio_auth_token=secret(settings.twilio_auth_token),
-        mailgun_signing_key=secret(settings.mailgun_signing_key),
-        webhook_secret=secret(settings.webhook_secret),
+        twilio_account_sid=config.twilio_account_sid or "AC" + "0" * 32,
+        twilio_auth_token=secret(config.twilio_auth_token),
+        mailgun_signing_key=secret(config.mailgun_signing_key),
+        webhook_secret=secret(config.webhook_secret),
     )
-    base = url or f"http://{settings.ingest_host}:{settings.ingest_port}"
+    base = url or f"http://{config.ingest_host}:{config.ingest_port}"
     try:
         report = run_simulation(
-            base, channel, count, rate, targets, secrets, public_url=settings.public_url, seed=seed
+            base, channel, count, rate, targets, secrets, public_url=config.public_url, seed=seed
         )
     except ValueError as exc:
         fail(str(exc))

@@ -1,5 +1,8 @@
 """Starting the three processes: alone (`inbox ingest|pipeline|console`) or together
-(`inbox up`), where Ctrl-C or SIGTERM stops all of them and one dying stops the rest."""
+(`inbox up`), where Ctrl-C or SIGTERM stops all of them and one dying stops the rest.
+
+Children run in the caller's working directory, so a relative SQLite path and the `.env` file
+mean the same thing to every process `inbox up` starts as they do to `inbox up` itself."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+import console
 from data.settings import get_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+CONSOLE_SCRIPT = Path(console.__file__).resolve().parent / "app.py"
 STOP_GRACE_SECONDS = 10
 
 
@@ -37,7 +41,7 @@ def console_command(host: str, port: int) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "streamlit_app.py"),
+        str(CONSOLE_SCRIPT),
         "--server.address",
         host,
         "--server.port",
@@ -46,11 +50,14 @@ def console_command(host: str, port: int) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Passed here (not only in .streamlit/config.toml) because that file is read from the
+        # working directory, which need not be the source tree.
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 
 def run_console(host: str, port: int) -> None:
-    os.chdir(ROOT)
     os.execv(sys.executable, console_command(host, port))
 
 
@@ -74,7 +81,7 @@ def up(ingest_workers: int = 1, pipeline_workers: int = 1) -> int:
     signal.signal(signal.SIGTERM, stop)
     for name, command in specs:
         # Each child in its own session: Ctrl-C reaches us once and we stop them in order.
-        children[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        children[name] = subprocess.Popen(command, start_new_session=True)
     print(
         f"\n  Ingest:  http://{settings.ingest_host}:{settings.ingest_port}  "
         f"(health: /healthz, API: /docs)\n"
