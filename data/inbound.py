@@ -47,6 +47,9 @@ class InboundMessage:
     media: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     received_at: datetime | None = None
+    #: Email only: the Message-IDs it replies to (In-Reply-To, then References newest first);
+    #: the first one we know decides the conversation.
+    thread_refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -101,9 +104,11 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
     else:
         address["visitor_id"] = inbound.from_address
     contact, _ = contacts.find_or_create(session, workspace.id, name=inbound.name, **address)
-    conversation, _ = conversations.find_or_create(
-        session, contact, inbound.channel, channel.id, subject=inbound.subject
-    )
+    conversation = _threaded_conversation(session, workspace.id, inbound)
+    if conversation is None:
+        conversation, _ = conversations.find_or_create(
+            session, contact, inbound.channel, channel.id, subject=inbound.subject
+        )
     now = inbound.received_at or utcnow()
     message = Message(
         workspace_id=workspace.id,
@@ -140,6 +145,21 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
     if keyword is not None:
         _apply_keyword(session, workspace, channel, contact, conversation, message, keyword)
     return InboundResult(message, conversation, contact, created=True, keyword=keyword)
+
+
+def _threaded_conversation(
+    session: Session, workspace_id: int, inbound: InboundMessage
+) -> Conversation | None:
+    """The conversation an email reply belongs to, found by the Message-IDs it references
+    (ours on outbound mail, the customer's on inbound). A closed one is reopened."""
+    for ref in inbound.thread_refs[:20]:
+        known = find_duplicate(session, workspace_id, inbound.channel, ref)
+        if known is not None:
+            conversation = session.get(Conversation, known.conversation_id)
+            if conversation is not None:
+                conversations.reopen(session, conversation, Actor.customer())
+                return conversation
+    return None
 
 
 def _duplicate(session: Session, message: Message) -> InboundResult:

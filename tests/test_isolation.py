@@ -18,6 +18,7 @@ from data import (
     calls,
     contacts,
     conversations,
+    delivery,
     events,
     inbound,
     knowledge,
@@ -36,6 +37,7 @@ MODULES = [
     calls,
     contacts,
     conversations,
+    delivery,
     events,
     inbound,
     knowledge,
@@ -59,7 +61,8 @@ def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
         to=number,
         provider_id=f"SM-{slug}",
     )
-    outbox.enqueue(session, result.conversation, "On our way", actor)
+    reply = outbox.enqueue(session, result.conversation, "On our way", actor)
+    reply.provider_id = f"SM-reply-{slug}"
     conversations.escalate(session, result.conversation, "manual", actor)
     note = notes.add(session, result.contact, f"{slug} gate code", actor)
     start = utcnow() + timedelta(days=1)
@@ -73,6 +76,7 @@ def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
         contact=result.contact,
         conversation=result.conversation,
         message=result.message,
+        reply=reply,
         note=note,
         visit=visit,
         call=call,
@@ -117,6 +121,12 @@ PROBES: dict[str, Probe] = {
     ),
     "conversations.contact_thread": lambda s, me, o: conversations.contact_thread(
         s, me.ws.id, o.contact.id
+    ),
+    "delivery.find_outbound": lambda s, me, o: delivery.find_outbound(
+        s, me.ws.id, "sms", o.reply.provider_id
+    ),
+    "delivery.record_status": lambda s, me, o: (
+        delivery.record_status(s, me.ws.id, "sms", o.reply.provider_id, "delivered").message
     ),
     "events.for_conversation": lambda s, me, o: events.for_conversation(
         s, me.ws.id, o.conversation.id
@@ -190,6 +200,12 @@ def test_the_probes_do_find_a_workspaces_own_rows(session, two) -> None:
         "conversations.list_inbox": conversations.list_inbox(session, north.ws.id, search="Leak"),
         "conversations.contact_thread": conversations.contact_thread(
             session, north.ws.id, north.contact.id
+        ),
+        "delivery.find_outbound": lambda s, me, o: delivery.find_outbound(
+            s, me.ws.id, "sms", o.reply.provider_id
+        ),
+        "delivery.record_status": lambda s, me, o: (
+            delivery.record_status(s, me.ws.id, "sms", o.reply.provider_id, "delivered").message
         ),
         "events.for_conversation": events.for_conversation(
             session, north.ws.id, north.conversation.id

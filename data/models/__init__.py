@@ -5,6 +5,7 @@ from data.models.contact import Appointment, Contact, Note
 from data.models.conversation import Conversation, Message
 from data.models.event import Event
 from data.models.knowledge import KnowledgeEntry
+from data.models.webhook import InstanceSecret, WebhookNonce
 from data.models.workspace import Channel, User, Workspace
 
 __all__ = [
@@ -14,9 +15,11 @@ __all__ = [
     "Contact",
     "Conversation",
     "Event",
+    "InstanceSecret",
     "KnowledgeEntry",
     "Message",
     "Note",
     "User",
+    "WebhookNonce",
     "Workspace",
 ]
