@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     )
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
+    twilio_webhook_shared_key: SecretStr | None = Field(
+        default=None,
+        description="Twilio Webhook Settings SharedKey secret, for webhooks signed with "
+        "HMAC-SHA256 (they carry X-Twilio-Webhooks-Signature-Settings).",
+    )
     twilio_api_base_url: str | None = None
     insecure_webhooks: bool = False
 

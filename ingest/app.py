@@ -1,6 +1,9 @@
-"""The ingest application: health check and API description; provider webhooks mount here."""
+"""The ingest application: every provider's webhooks, the web-chat endpoints, the health check
+and the API description (/docs, /openapi.json)."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -9,6 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import get_engine
 from data.migrate import current_revision, head_revision
+from data.settings import get_settings
+from ingest import email, errors, twilio, verify, voice, webchat
+from ingest.limits import BodySizeLimit
+
+log = logging.getLogger("inbox.ingest")
 
 
 def create_app() -> FastAPI:
@@ -18,7 +26,12 @@ def create_app() -> FastAPI:
         "widget and voice systems. Every request is verified, stored, then answered.",
         version="0.1.0",
     )
-
+    app.add_middleware(BodySizeLimit)
+    errors.install(app)
+    for module in (twilio, voice, email, webchat):
+        app.include_router(module.router)
+    for provider in verify.unverified(get_settings()):
+        log.warning("webhooks from %s are accepted WITHOUT verification", provider)
     head = head_revision()
 
     @app.get("/healthz", tags=["health"])
