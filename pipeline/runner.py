@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from data.db import get_engine
 from pipeline.dispatch import dispatch_due
+from pipeline.housekeeping import forget_old_webhook_tokens
 from pipeline.senders.log import LogSender
 
 log = logging.getLogger("inbox.pipeline")
@@ -27,7 +28,10 @@ class Job:
 
 def jobs() -> list[Job]:
     sender = LogSender()
-    return [Job("dispatch", lambda engine: dispatch_due(engine, sender), 1.0)]
+    return [
+        Job("dispatch", lambda engine: dispatch_due(engine, sender), 1.0),
+        Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),
+    ]
 
 
 def run_once(engine: Engine | None = None, max_rounds: int = 1000) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """The foundation's dispatcher delivers the outbox through the log sender, and checks opt-outs
 at send time: a contact who opts out after a message was queued does not get it."""
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from data import outbox
 from data.events import Actor
@@ -14,8 +14,8 @@ def test_a_queued_reply_is_sent_once_and_gets_a_provider_id(engine, session: Ses
     result = text_in(session, "Are you open Saturday?")
     reply = outbox.enqueue(session, result.conversation, "Yes, 9 to 1.", Actor.ai())
     session.commit()
-    assert run_once(engine) == {"dispatch": 1}
-    assert run_once(engine) == {"dispatch": 0}
+    assert run_once(engine)["dispatch"] == 1
+    assert run_once(engine)["dispatch"] == 0
     session.refresh(reply)
     assert reply.status == "sent" and reply.provider_id.startswith("log-")
     assert reply.attempts == 1 and reply.sent_at is not None
@@ -56,3 +56,21 @@ def test_a_manual_sms_written_before_the_opt_out_waits_for_an_override(engine, s
     run_once(engine)
     session.refresh(message)
     assert message.status == "failed" and "override" in message.error_message
+
+
+def test_old_webhook_tokens_are_forgotten_and_recent_ones_kept(engine, session: Session) -> None:
+    from datetime import timedelta
+
+    from data import webhooks
+    from data.clock import utcnow
+    from data.models import WebhookNonce
+
+    assert webhooks.claim_nonce(session, "mailgun", "old-token")
+    assert webhooks.claim_nonce(session, "mailgun", "new-token")
+    session.exec(select(WebhookNonce).where(WebhookNonce.token == "old-token")).one().seen_at = (
+        utcnow() - webhooks.NONCE_RETENTION - timedelta(minutes=1)
+    )
+    session.commit()
+    assert run_once(engine)["webhook_tokens"] == 1
+    assert not webhooks.claim_nonce(session, "mailgun", "new-token")  # still a replay
+    assert webhooks.claim_nonce(session, "mailgun", "old-token")  # forgotten: accepted again
