@@ -84,11 +84,15 @@ def find_or_create(
                 raise
         else:
             return contact, True
-    _fill_gaps(session, contact, phone=phone, email=email, visitor_id=visitor_id, name=name)
+    add_missing_details(
+        session, contact, phone=phone, email=email, visitor_id=visitor_id, name=name
+    )
     return contact, False
 
 
-def _fill_gaps(session: Session, contact: Contact, **values: str | None) -> None:
+def add_missing_details(session: Session, contact: Contact, **values: str | None) -> None:
+    """Give the contact a name or address it lacks; one that belongs to another contact of
+    the workspace is left out (a person decides on merging, not an inbound message)."""
     for field, value in values.items():
         if not value or getattr(contact, field):
             continue

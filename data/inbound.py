@@ -96,14 +96,18 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
     if existing is not None:
         return _duplicate(session, existing)
 
-    address = {"phone": None, "email": inbound.email, "visitor_id": None}
-    if inbound.channel in PHONE_CHANNELS:
-        address["phone"] = inbound.from_address
-    elif inbound.channel == ChannelKind.EMAIL:
-        address["email"] = inbound.from_address
-    else:
-        address["visitor_id"] = inbound.from_address
-    contact, _ = contacts.find_or_create(session, workspace.id, name=inbound.name, **address)
+    # The contact is found by the address the channel itself vouches for. An email a web-chat
+    # visitor types is unverified: it only fills the contact's gap, never joins them to the
+    # customer who owns it (that would show a stranger's history to the AI and misroute replies).
+    own = {
+        ChannelKind.EMAIL: "email",
+        ChannelKind.WEBCHAT: "visitor_id",
+    }.get(inbound.channel, "phone")
+    contact, _ = contacts.find_or_create(
+        session, workspace.id, name=inbound.name, **{own: inbound.from_address}
+    )
+    if inbound.email and own != "email":
+        contacts.add_missing_details(session, contact, email=inbound.email)
     conversation = _threaded_conversation(session, workspace.id, inbound)
     if conversation is None:
         conversation, _ = conversations.find_or_create(

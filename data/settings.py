@@ -67,9 +67,16 @@ class Settings(BaseSettings):
         "voice-transcript webhooks.",
     )
     secret_key: SecretStr | None = Field(
-        default=None, description="Signs web-chat visitor tokens; generated under var/ if unset."
+        default=None,
+        description="Signs web-chat visitor tokens; when unset, a secret generated once and "
+        "kept in the database is used, shared by every worker.",
     )
 
+    webchat_rate_limits: bool = Field(
+        default=True,
+        description="Per-IP and per-visitor limits on the public web-chat endpoints; turn off "
+        "only for load tests from one address (inbox simulate).",
+    )
     default_region: str = Field(
         default="US", description="Region for phone numbers written without a country code."
     )

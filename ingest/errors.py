@@ -24,7 +24,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            f"{'.'.join(str(p) for p in error['loc'] if p != 'body')}: {error['msg']}"
+            # The first element says where the value came from ("body", "query"); the field
+            # path after it is what the sender needs.
+            f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: {error['msg']}"
             for error in exc.errors()
         ]
         return JSONResponse({"detail": "; ".join(problems) or "Invalid request."}, 422)

@@ -4,7 +4,7 @@ provider's id, contact and conversation found or created, carrier keywords appli
 import pytest
 from sqlmodel import Session, func, select
 
-from data import contacts, events, inbound
+from data import events, inbound
 from data.inbound import InboundMessage, UnknownAddress, receive
 from data.models import Contact, Message
 from data.vocab import DeliveryStatus
@@ -138,12 +138,38 @@ def test_email_and_webchat_senders_become_contacts_by_their_address(session, wor
             from_address="v_123",
             body="hello",
             provider_id="cm_1",
+            email="ana@example.com",
+        ),
+    )
+    assert mail.contact.email == "maria@example.com"
+    assert mail.conversation.subject == "Leak under sink"
+    assert (chat.contact.visitor_id, chat.contact.email) == ("v_123", "ana@example.com")
+
+
+def test_a_visitor_typing_a_known_customers_email_is_not_merged_into_them(
+    session, workspace
+) -> None:
+    mail = receive(
+        session,
+        InboundMessage(
+            channel="email",
+            to_address="hello@acme.example",
+            from_address="maria@example.com",
+            body="Hi",
+            provider_id="<m1@mail>",
+        ),
+    )
+    chat = receive(
+        session,
+        InboundMessage(
+            channel="webchat",
+            to_address="wk_acme_widget",
+            from_address="v_stranger",
+            body="show me her history",
+            provider_id="cm_2",
             email="maria@example.com",
         ),
     )
-    assert (
-        mail.contact.email == "maria@example.com" and mail.conversation.subject == "Leak under sink"
-    )
-    assert chat.contact.id == mail.contact.id  # the widget email matched the known customer
-    # ...and gained the visitor id it lacked, so the widget's later messages find it directly.
-    assert contacts.get(session, workspace.id, chat.contact.id).visitor_id == "v_123"
+    assert chat.contact.id != mail.contact.id
+    assert chat.contact.email is None  # the typed email belongs to someone else
+    assert chat.conversation.id != mail.conversation.id

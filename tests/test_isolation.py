@@ -25,6 +25,7 @@ from data import (
     notes,
     outbox,
     users,
+    webchat,
     workspaces,
 )
 from data.clock import utcnow
@@ -44,9 +45,12 @@ MODULES = [
     notes,
     outbox,
     users,
+    webchat,
     workspaces,
 ]
 SAME_CUSTOMER = "+15125550123"
+SAME_VISITOR = "v_samevisitor0000000001"
+NEWCOMER = "v_newcomer00000000000001"
 
 
 def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
@@ -69,6 +73,16 @@ def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
     visit = appointments.book(session, result.contact, start, start + timedelta(hours=1), actor)
     call, _ = calls.record(session, result.contact, f"CA-{slug}", duration_seconds=60)
     entry = knowledge.add(session, workspace.id, f"{slug} hours?", "9 to 5")
+    chat = text_in(
+        session,
+        "Are you open on Saturdays?",
+        sender=SAME_VISITOR,
+        to=f"wk_{slug}_widget",
+        channel="webchat",
+        provider_id="cm-same-client-id",
+    )
+    chat_reply = outbox.enqueue(session, chat.conversation, "Yes, 8 to 2", Actor.ai())
+    chat.contact.email = f"{slug}-chat@example.com"
     session.flush()
     return SimpleNamespace(
         ws=workspace,
@@ -82,6 +96,8 @@ def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
         call=call,
         entry=entry,
         start=start,
+        chat=chat,
+        chat_reply=chat_reply,
     )
 
 
@@ -153,6 +169,17 @@ PROBES: dict[str, Probe] = {
         u for u in users.list_users(s, me.ws.id) if u.id == o.user.id
     ],
     "users.create": None,  # writes
+    "webchat.visitor_contact": lambda s, me, o: [
+        c for c in [webchat.visitor_contact(s, me.ws.id, SAME_VISITOR)] if c.workspace_id == o.ws.id
+    ],
+    "webchat.visitor_messages": lambda s, me, o: [
+        m for m in webchat.visitor_messages(s, me.ws.id, SAME_VISITOR) if m.workspace_id == o.ws.id
+    ],
+    # Another workspace's customer owning an email must not make it unusable here.
+    "webchat.lead_email_usable": lambda s, me, o: (
+        not webchat.lead_email_usable(s, me.ws.id, NEWCOMER, o.chat.contact.email)
+    ),
+    "webchat.capture_lead": None,  # writes, through visitor_contact and lead_email_usable
     "workspaces.get": lambda s, me, o: None if workspaces.get(s, me.ws.id).id == me.ws.id else "x",
     "workspaces.channels": lambda s, me, o: [
         c for c in workspaces.channels(s, me.ws.id) if c.workspace_id == o.ws.id
@@ -201,17 +228,25 @@ def test_the_probes_do_find_a_workspaces_own_rows(session, two) -> None:
         "conversations.contact_thread": conversations.contact_thread(
             session, north.ws.id, north.contact.id
         ),
-        "delivery.find_outbound": lambda s, me, o: delivery.find_outbound(
-            s, me.ws.id, "sms", o.reply.provider_id
+        "delivery.find_outbound": delivery.find_outbound(
+            session, north.ws.id, "sms", north.reply.provider_id
         ),
-        "delivery.record_status": lambda s, me, o: (
-            delivery.record_status(s, me.ws.id, "sms", o.reply.provider_id, "delivered").message
-        ),
+        "delivery.record_status": delivery.record_status(
+            session, north.ws.id, "sms", north.reply.provider_id, "delivered"
+        ).message,
         "events.for_conversation": events.for_conversation(
             session, north.ws.id, north.conversation.id
         ),
         "notes.for_contact": notes.for_contact(session, north.ws.id, north.contact.id),
         "inbound.find_duplicate": inbound.find_duplicate(session, north.ws.id, "sms", "SM-north"),
+        "webchat.visitor_contact": webchat.visitor_contact(session, north.ws.id, SAME_VISITOR),
+        "webchat.visitor_messages": len(
+            webchat.visitor_messages(session, north.ws.id, SAME_VISITOR)
+        )
+        == 2,
+        "webchat.lead_email_usable": not webchat.lead_email_usable(
+            session, north.ws.id, NEWCOMER, north.chat.contact.email
+        ),
     }
     assert all(own.values()), [name for name, found in own.items() if not found]
 

@@ -1,0 +1,241 @@
+"""The chat widget in a real browser against a real ingest process: the demo page loads it,
+a visitor opens it, types and sends, the message is in the database, an AI reply written to the
+outbox shows up in the widget, and the lead form fills the contact. Screenshots go to
+test-output/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from data import outbox, webchat
+from data.db import dispose_engines, make_engine
+from data.demo.seed import seed
+from data.events import Actor
+from data.migrate import upgrade
+from data.models import Contact, Conversation, Message
+
+CHROMIUM = "/usr/bin/chromium"
+DEMO_KEY = "wk_brightwater_demo"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output"
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Chromium at {CHROMIUM}"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None,
+        reason="needs the playwright package (pip install -e '.[dev]')",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    """A migrated SQLite file with the demo, whose widget also allows the test's origin."""
+    url = f"sqlite:///{tmp_path / 'inbox.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+    dispose_engines()
+
+
+@pytest.fixture
+def ingest(demo_db, tmp_path: Path) -> Iterator[str]:
+    url, engine = demo_db
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with Session(engine) as session:
+        seed(session)
+        channel = webchat.widget_channel(session, DEMO_KEY)
+        assert channel is not None
+        origins = channel.config.get("allowed_origins", [])
+        channel.config = {**channel.config, "allowed_origins": [*origins, base]}
+        session.add(channel)
+        session.commit()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("INBOX_")},
+        "INBOX_DATABASE_URL": url,
+        "INBOX_LOG_LEVEL": "WARNING",
+        "HOME": str(tmp_path),
+    }
+    log = (tmp_path / "ingest.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inbox", "ingest", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise AssertionError((tmp_path / "ingest.log").read_text())
+        try:
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(healthy, 30, "ingest to answer /healthz")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path / "home"
+    home.mkdir()
+    old_home = os.environ.get("HOME")
+    os.environ["HOME"] = str(home)  # the browser writes nothing to the real home
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                ],
+            )
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+            context.close()
+            browser.close()
+    finally:
+        if old_home is None:
+            os.environ.pop("HOME", None)
+        else:
+            os.environ["HOME"] = old_home
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+
+
+def test_a_visitor_chats_on_the_demo_page_and_sees_the_ai_reply(ingest, demo_db, page) -> None:
+    from playwright.sync_api import expect
+
+    _, engine = demo_db
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{ingest}/chat/demo")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("plumbing")
+    expect(page.locator(".notice")).to_have_count(0)  # this origin is allowed
+    launcher = page.get_by_role("button", name="Open chat")
+    expect(launcher).to_be_visible()
+    shot(page, "1-demo-page")
+
+    launcher.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading")).to_have_text("Brightwater Plumbing & Heating")
+    box = page.get_by_label("Your message")
+    expect(box).to_be_focused()
+    text = "Hi! My water heater is leaking from the bottom. Can someone come today?"
+    box.fill(text)
+    box.press("Enter")
+
+    def stored() -> Message | None:
+        with Session(engine) as session:
+            return session.exec(select(Message).where(Message.body == text)).first()
+
+    message = wait_until(stored, 10, "the message in the database")
+    assert (message.channel, message.direction) == ("webchat", "inbound")
+    assert message.provider_id.startswith("cm_")
+    expect(dialog.locator(".msg.visitor", has_text=text)).not_to_have_class("pending")
+    expect(dialog.get_by_text("Leave your name and email so we can follow up")).to_be_visible()
+    shot(page, "2-message-sent")
+
+    answer = "Sorry to hear that! A technician can be there between 2 and 4 PM today."
+    with Session(engine) as session:
+        conversation = session.get(Conversation, message.conversation_id)
+        outbox.enqueue(session, conversation, answer, Actor.ai(), answers_message_id=message.id)
+        session.commit()
+    expect(dialog.locator(".msg.ai", has_text=answer)).to_be_visible(timeout=8_000)
+    shot(page, "3-ai-reply")
+
+    dialog.get_by_role("textbox", name="Name").fill("Jordan Reyes")
+    dialog.get_by_role("textbox", name="Email").fill(
+        "jordan@example"
+    )  # the browser accepts it, ingest does not
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("not a valid email")
+    dialog.get_by_role("textbox", name="Email").fill("jordan.reyes@example.com")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_text("Thanks! We'll follow up.")).to_be_visible()
+    with Session(engine) as session:
+        contact = session.get(Contact, message.contact_id)
+        assert (contact.name, contact.email) == ("Jordan Reyes", "jordan.reyes@example.com")
+    shot(page, "4-lead-saved")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(launcher).to_be_focused()
+    assert problems == []
+
+
+def test_the_widget_says_when_the_chat_cannot_be_reached(ingest, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{ingest}/chat/demo")
+    page.route("**/chat/**", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Open chat").click()
+    expect(page.get_by_role("status")).to_contain_text("Retrying", timeout=8_000)
+    shot(page, "5-offline")
+
+
+def test_the_pages_own_button_opens_the_widget_on_a_phone(ingest, page) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{ingest}/chat/demo")
+    expect(page.get_by_role("button", name="Open chat")).to_be_visible()
+    page.get_by_role("link", name="Chat with us").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading")).to_have_text("Brightwater Plumbing & Heating")
+    box = dialog.bounding_box()
+    assert box is not None and box["width"] == 390  # full screen on a small screen
+    shot(page, "6-phone")
