@@ -14,6 +14,31 @@ from data.clock import as_utc, utcnow
 from data.models import Call, Contact, Conversation
 from data.vocab import ChannelKind, SenderKind
 
+#: Twilio's call statuses in the order a call moves through them; the final ones share a rank.
+_STATUS_RANK = {
+    "queued": 0,
+    "initiated": 1,
+    "ringing": 2,
+    "in-progress": 3,
+    "completed": 4,
+    "busy": 4,
+    "failed": 4,
+    "no-answer": 4,
+    "canceled": 4,
+}
+
+
+def _moves_forward(current: str, new: str) -> bool:
+    """A callback may only move a call's status forward: they can arrive out of order."""
+    return _STATUS_RANK.get(new, 4) > _STATUS_RANK.get(current, -1)
+
+
+def route_by_provider_id(session: Session, provider_id: str) -> Call | None:
+    """The call with this provider id, in whichever workspace took it. For callbacks that
+    name only the call (Twilio's recording callbacks carry no From/To to route by); a
+    provider's call id is unique across its accounts."""
+    return session.exec(select(Call).where(Call.provider_id == provider_id)).first()
+
 
 def get_by_provider_id(session: Session, workspace_id: int, provider_id: str) -> Call | None:
     return session.exec(
@@ -41,16 +66,15 @@ def record(
     updates what it adds (status, duration, recording, transcript) and returns created=False."""
     existing = get_by_provider_id(session, contact.workspace_id, provider_id)
     if existing is not None:
-        for name, value in (
-            ("status", status),
-            ("duration_seconds", duration_seconds),
-            ("recording_url", recording_url),
-            ("summary", summary),
-            ("transcript", transcript),
-        ):
-            if value:
-                setattr(existing, name, value)
-        session.add(existing)
+        update(
+            session,
+            existing,
+            status=status,
+            duration_seconds=duration_seconds,
+            recording_url=recording_url,
+            summary=summary,
+            transcript=transcript,
+        )
         return existing, False
     conversation, _ = conversations.find_or_create(session, contact, ChannelKind.VOICE, channel_id)
     call = Call(
@@ -78,6 +102,32 @@ def record(
         return existing, False
     _note_call(session, conversation, call)
     return call, True
+
+
+def update(
+    session: Session,
+    call: Call,
+    *,
+    status: str | None = None,
+    duration_seconds: int | None = None,
+    recording_url: str | None = None,
+    summary: str = "",
+    transcript: list[dict[str, Any]] | None = None,
+) -> Call:
+    """Add what a later callback knows (status only ever forward; empty values change
+    nothing)."""
+    if status and _moves_forward(call.status, status):
+        call.status = status
+    for name, value in (
+        ("duration_seconds", duration_seconds),
+        ("recording_url", recording_url),
+        ("summary", summary),
+        ("transcript", transcript),
+    ):
+        if value:
+            setattr(call, name, value)
+    session.add(call)
+    return call
 
 
 def _note_call(session: Session, conversation: Conversation, call: Call) -> None:

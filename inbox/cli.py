@@ -72,7 +72,7 @@ def database(require_schema: bool = True) -> Iterator[Session]:
     try:
         if require_schema and current_revision(url) is None:
             fail("The database has no tables yet: run `inbox db upgrade`.")
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             yield session
     except (OperationalError, ProgrammingError) as exc:
         text = str(exc.orig or exc).lower()

@@ -3,6 +3,8 @@ encodings become a 400 with a reason, never a 500."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData, UploadFile
 
@@ -13,12 +15,33 @@ async def read_form(request: Request) -> FormData:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         raise HTTPException(415, "Send application/x-www-form-urlencoded or multipart/form-data.")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return await _strict_urlencoded(request)
     try:
         return await request.form(max_files=MAX_FIELDS, max_fields=MAX_FIELDS)
     except HTTPException:
         raise
     except (ValueError, UnicodeDecodeError, KeyError, AssertionError) as exc:
         raise HTTPException(400, f"Malformed form body: {exc}") from exc
+
+
+async def _strict_urlencoded(request: Request) -> FormData:
+    # Starlette would decode invalid UTF-8 silently (U+FFFD, or latin-1), storing a garbled
+    # message and answering 200; a provider sending bad bytes must hear so.
+    raw = await request.body()
+    try:
+        pairs = parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, "The form body is not valid UTF-8.") from exc
+    except ValueError as exc:
+        raise HTTPException(400, f"Malformed form body: {exc}") from exc
+    return FormData(pairs)
 
 
 def text_fields(form: FormData) -> dict[str, str]:

@@ -21,7 +21,7 @@ async def in_transaction(work: Callable[[Session], T]) -> T:
     provider logs it; nothing is stored)."""
 
     def run() -> T:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             return work(session)
 
     try:

@@ -4,10 +4,12 @@ it) and a read-only thread in the customer's voice conversation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, HttpUrl
 from sqlmodel import Session
 
@@ -64,10 +66,28 @@ def _int_or_none(value: str | None, name: str) -> int | None:
     return number
 
 
-@router.post("/webhooks/twilio/voice", summary="Twilio call status and transcription")
+def _add_to_known_call(session: Session, call_id: str, fields: dict[str, str]) -> None:
+    call = calls.route_by_provider_id(session, call_id)
+    if call is None:
+        raise HTTPException(404, f"No call {call_id} is known yet.")
+    text = (fields.get("TranscriptionText") or "").strip()
+    calls.update(
+        session,
+        call,
+        recording_url=fields.get("RecordingUrl") or None,
+        transcript=[{"speaker": "customer", "text": text}] if text else None,
+    )
+
+
+@router.post("/webhooks/twilio/voice", summary="Twilio call status, recording, transcription")
 async def twilio_voice(request: Request) -> Response:
     fields = await verified_fields(request)
-    call_id, caller, callee = required(fields, "CallSid", "From", "To")
+    (call_id,) = required(fields, "CallSid")
+    if not (fields.get("From") and fields.get("To")):
+        # Recording status callbacks name only the call: add to the call we already have.
+        await in_transaction(lambda session: _add_to_known_call(session, call_id, fields))
+        return twiml()
+    caller, callee = required(fields, "From", "To")
     outbound = (fields.get("Direction") or "inbound").startswith("outbound")
     ours, theirs = (caller, callee) if outbound else (callee, caller)
     text = (fields.get("TranscriptionText") or "").strip()
@@ -106,16 +126,24 @@ class Transcript(BaseModel):
     turns: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS)
 
 
-def require_secret(request: Request) -> None:
-    """Checked before the body is parsed, so a forged request learns nothing from a 422."""
-    verify.shared_secret(request, get_settings())
+class SecretFirstRoute(APIRoute):
+    """Checks the shared secret before FastAPI reads the body, so a forged request is a 403
+    whatever it sends (a dependency would run only after the JSON was decoded)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def verified(request: Request) -> Response:
+            verify.shared_secret(request, get_settings())
+            return await handler(request)
+
+        return verified
 
 
-@router.post(
-    "/webhooks/voice/transcript",
-    summary="JSON call transcript",
-    dependencies=[Depends(require_secret)],
-)
+transcripts = APIRouter(tags=["voice"], route_class=SecretFirstRoute)
+
+
+@transcripts.post("/webhooks/voice/transcript", summary="JSON call transcript")
 async def voice_transcript(transcript: Transcript) -> dict[str, str]:
     inbound = transcript.direction == "inbound"
     ours, theirs = (
@@ -136,3 +164,7 @@ async def voice_transcript(transcript: Transcript) -> dict[str, str]:
         )
     )
     return {"status": "stored", "call_id": transcript.call_id}
+
+
+# Included after its route is declared: include_router copies the routes it finds.
+router.include_router(transcripts)

@@ -49,10 +49,10 @@ def claim(session: Session, limit: int) -> list[Message]:
 
 def dispatch_due(engine: Engine, sender: Sender, limit: int = 50) -> int:
     """Send what is due; returns how many messages were handled."""
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         claimed = [m.id for m in claim(session, limit)]
     for message_id in claimed:
-        with session_scope(engine) as session:
+        with session_scope(engine, write=True) as session:
             message = session.get(Message, message_id)
             refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
             if refusal:

@@ -10,5 +10,5 @@ from data.db import session_scope
 
 def forget_old_webhook_tokens(engine: Engine) -> int:
     """Drop Mailgun tokens past the replay window (ingest checks new ones against the rest)."""
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         return webhooks.forget_old_nonces(session)

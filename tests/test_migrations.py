@@ -87,3 +87,19 @@ def test_postgres_schema_is_built_from_empty_and_matches_the_models() -> None:
     finally:
         dispose_engines()
         drop_postgres_database(admin_url, name)
+
+
+def test_a_rolled_back_transaction_keeps_nothing_written_in_its_savepoints(engine) -> None:
+    # pysqlite alone would commit a savepoint that is the transaction's first write.
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from data import webhooks
+    from data.db import session_scope
+    from data.models import WebhookNonce
+
+    with pytest.raises(RuntimeError), session_scope(engine, write=True) as session:
+        assert webhooks.claim_nonce(session, "mailgun", "token-1")
+        raise RuntimeError("the webhook failed after claiming its token")
+    with Session(engine) as session:
+        assert session.execute(select(func.count()).select_from(WebhookNonce)).scalar() == 0
