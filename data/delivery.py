@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from data import contacts
 from data.clock import utcnow
 from data.events import Actor
+from data.inbound import find_duplicate
 from data.models import Contact, Message
 from data.vocab import DeliveryStatus, Direction
 
@@ -58,14 +59,9 @@ class StatusUpdate:
 def find_outbound(
     session: Session, workspace_id: int, channel: str, provider_id: str
 ) -> Message | None:
-    return session.exec(
-        select(Message).where(
-            Message.workspace_id == workspace_id,
-            Message.channel == channel,
-            Message.provider_id == provider_id,
-            col(Message.direction) == Direction.OUTBOUND,
-        )
-    ).first()
+    """The outbound message the provider knows as `provider_id`."""
+    message = find_duplicate(session, workspace_id, channel, provider_id)
+    return message if message is not None and message.direction == Direction.OUTBOUND else None
 
 
 def record_status(
