@@ -326,6 +326,10 @@ def list_inbox(
     if before is not None:
         at, conversation_id = before
         query = query.where(
+            # Redundant with the OR below, but it is what lets the index seek to the cursor
+            # instead of reading and discarding every newer row (measured: deep pages went
+            # from 10-22 ms to the first page's 1.5-2 ms at 100k conversations).
+            col(Conversation.last_message_at) <= at,
             or_(
                 col(Conversation.last_message_at) < at,
                 and_(

@@ -1,0 +1,1 @@
+"""Benchmarks: a bulk generator of large workspaces and the inbox query timings."""
