@@ -1,7 +1,7 @@
 """A first console page: the workspace's conversations, newest activity first.
 
 The full inbox (sign-in, thread, takeover, customer panel) replaces this page; it already
-reads through the same query the full inbox uses, `data.conversations.list_inbox`.
+reads through the same query the full inbox uses, `data.inbox.list_inbox`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from data import conversations, workspaces
+from data import inbox, workspaces
 from data.addresses import format_phone
 from data.clock import utcnow
 from data.db import session_scope
@@ -40,7 +40,7 @@ def render() -> None:
         st.title(f"{workspace.name}: conversations")
         choice = st.radio("Channel", FILTERS, horizontal=True, label_visibility="collapsed")
         kind = None if choice == "All" else next(k for k in ChannelKind if label(k) == choice)
-        rows = conversations.list_inbox(session, workspace.id, channel=kind, limit=100)
+        rows = inbox.list_inbox(session, workspace.id, channel=kind, limit=100)
     now = utcnow()
     st.caption(f"{len(rows)} conversations (newest activity first)")
     st.dataframe(

@@ -1,14 +1,13 @@
 """Conversations: finding or creating one for an inbound message, the status and takeover
-transitions (each writes an Event), the last-message summary the inbox list reads, and the
-inbox list query itself."""
+transitions (each writes an Event), the last-message summary the inbox list reads
+(`data.inbox` holds the list query itself), and a conversation's messages."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, and_, col, exists, or_, select
+from sqlmodel import Session, col, select
 
 from data import events
 from data.clock import utcnow
@@ -257,110 +256,6 @@ def ai_silence_reason(
     if conversation.status == ConversationStatus.CLOSED:
         return "The conversation is closed."
     return None
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """One line of the inbox list: the conversation and who it is with."""
-
-    conversation_id: int
-    contact_id: int
-    contact_name: str | None
-    contact_phone: str | None
-    contact_email: str | None
-    opted_out: bool
-    channel: str
-    status: str
-    managed_by: str
-    escalation_reason: str | None
-    subject: str | None
-    last_message_at: datetime
-    last_message_preview: str
-    last_message_sender: str | None
-    unread_count: int
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def list_inbox(
-    session: Session,
-    workspace_id: int,
-    *,
-    channel: str | None = None,
-    status: str | None = None,
-    managed_by: str | None = None,
-    search: str | None = None,
-    before: tuple[datetime, int] | None = None,
-    limit: int = 50,
-) -> list[InboxRow]:
-    """A page of the inbox, newest activity first. Page on with `before` = the last row's
-    (last_message_at, conversation_id): keyset paging stays fast however deep it goes."""
-    query = (
-        select(Conversation, Contact)
-        .join(Contact, col(Contact.id) == col(Conversation.contact_id))
-        .where(Conversation.workspace_id == workspace_id)
-    )
-    if channel:
-        query = query.where(Conversation.channel == channel)
-    if status:
-        query = query.where(Conversation.status == status)
-    if managed_by:
-        query = query.where(Conversation.managed_by == managed_by)
-    if search and search.strip():
-        pattern = f"%{_escape_like(search.strip())}%"
-        in_messages = exists().where(
-            col(Message.conversation_id) == col(Conversation.id),
-            col(Message.body).ilike(pattern, escape="\\"),
-        )
-        query = query.where(
-            or_(
-                col(Contact.name).ilike(pattern, escape="\\"),
-                col(Contact.phone).ilike(pattern, escape="\\"),
-                col(Contact.email).ilike(pattern, escape="\\"),
-                col(Conversation.subject).ilike(pattern, escape="\\"),
-                in_messages,
-            )
-        )
-    if before is not None:
-        at, conversation_id = before
-        query = query.where(
-            # Redundant with the OR below, but it is what lets the index seek to the cursor
-            # instead of reading and discarding every newer row (measured: deep pages went
-            # from 10-22 ms to the first page's 1.5-2 ms at 100k conversations).
-            col(Conversation.last_message_at) <= at,
-            or_(
-                col(Conversation.last_message_at) < at,
-                and_(
-                    col(Conversation.last_message_at) == at,
-                    col(Conversation.id) < conversation_id,
-                ),
-            )
-        )
-    query = query.order_by(
-        col(Conversation.last_message_at).desc(), col(Conversation.id).desc()
-    ).limit(max(1, min(limit, 500)))
-    return [
-        InboxRow(
-            conversation_id=conv.id,
-            contact_id=contact.id,
-            contact_name=contact.name,
-            contact_phone=contact.phone,
-            contact_email=contact.email,
-            opted_out=contact.opted_out,
-            channel=conv.channel,
-            status=conv.status,
-            managed_by=conv.managed_by,
-            escalation_reason=conv.escalation_reason,
-            subject=conv.subject,
-            last_message_at=conv.last_message_at,
-            last_message_preview=conv.last_message_preview,
-            last_message_sender=conv.last_message_sender,
-            unread_count=conv.unread_count,
-        )
-        for conv, contact in session.exec(query)
-    ]
 
 
 def messages(session: Session, workspace_id: int, conversation_id: int) -> list[Message]:

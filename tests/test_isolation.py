@@ -21,6 +21,7 @@ from data import (
     delivery,
     events,
     inbound,
+    inbox,
     knowledge,
     notes,
     outbox,
@@ -41,6 +42,7 @@ MODULES = [
     delivery,
     events,
     inbound,
+    inbox,
     knowledge,
     notes,
     outbox,
@@ -127,9 +129,9 @@ PROBES: dict[str, Probe] = {
     "conversations.for_contact": lambda s, me, o: conversations.for_contact(
         s, me.ws.id, o.contact.id
     ),
-    "conversations.list_inbox": lambda s, me, o: [
+    "inbox.list_inbox": lambda s, me, o: [
         r
-        for r in conversations.list_inbox(s, me.ws.id, search="Leak")
+        for r in inbox.list_inbox(s, me.ws.id, search="Leak")
         if r.conversation_id == o.conversation.id
     ],
     "conversations.messages": lambda s, me, o: conversations.messages(
@@ -224,7 +226,7 @@ def test_the_probes_do_find_a_workspaces_own_rows(session, two) -> None:
     north, _ = two
     own = {
         "contacts.get": contacts.get(session, north.ws.id, north.contact.id),
-        "conversations.list_inbox": conversations.list_inbox(session, north.ws.id, search="Leak"),
+        "inbox.list_inbox": inbox.list_inbox(session, north.ws.id, search="Leak"),
         "conversations.contact_thread": conversations.contact_thread(
             session, north.ws.id, north.contact.id
         ),
