@@ -35,8 +35,8 @@ from sqlmodel import Session, col, select
 
 from bench.generate import generate_workspace, normalise_url
 from data.conversations import contact_thread
-from data.inbox import list_inbox
 from data.db import dispose_engines, get_engine
+from data.inbox import list_inbox
 from data.migrate import upgrade
 from data.models import Contact, Conversation
 
