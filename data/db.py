@@ -53,8 +53,13 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     """A new engine for `url`, configured for this product (prefer `get_engine`)."""
     if url.startswith("sqlite:"):
         _ensure_sqlite_dir(url)
+        # A pool as large as ingest's concurrency: reconnecting costs the PRAGMAs each time.
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_size=20,
+            max_overflow=20,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

@@ -90,9 +90,8 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
     channel = workspaces.route_inbound(session, inbound.channel, inbound.to_address)
     if channel is None:
         raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
-    workspace = workspaces.get(session, channel.workspace_id)
-
-    existing = find_duplicate(session, workspace.id, inbound.channel, inbound.provider_id)
+    workspace_id = channel.workspace_id
+    existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
     if existing is not None:
         return _duplicate(session, existing)
 
@@ -104,18 +103,18 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
         ChannelKind.WEBCHAT: "visitor_id",
     }.get(inbound.channel, "phone")
     contact, _ = contacts.find_or_create(
-        session, workspace.id, name=inbound.name, **{own: inbound.from_address}
+        session, workspace_id, name=inbound.name, **{own: inbound.from_address}
     )
     if inbound.email and own != "email":
         contacts.add_missing_details(session, contact, email=inbound.email)
-    conversation = _threaded_conversation(session, workspace.id, inbound)
+    conversation = _threaded_conversation(session, workspace_id, inbound)
     if conversation is None:
         conversation, _ = conversations.find_or_create(
             session, contact, inbound.channel, channel.id, subject=inbound.subject
         )
     now = inbound.received_at or utcnow()
     message = Message(
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         conversation_id=conversation.id,
         contact_id=contact.id,
         channel=inbound.channel,
@@ -136,7 +135,7 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
         with session.begin_nested():
             session.add(message)
     except IntegrityError:
-        existing = find_duplicate(session, workspace.id, inbound.channel, inbound.provider_id)
+        existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
         if existing is None:
             raise
         return _duplicate(session, existing)
@@ -147,6 +146,7 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
 
     keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
     if keyword is not None:
+        workspace = workspaces.get(session, workspace_id)  # only keywords need its settings
         _apply_keyword(session, workspace, channel, contact, conversation, message, keyword)
     return InboundResult(message, conversation, contact, created=True, keyword=keyword)
 
