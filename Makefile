@@ -38,8 +38,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+PG_BENCH = $(if $(INBOX_TEST_POSTGRES_URL),--postgres-url $(INBOX_TEST_POSTGRES_URL),)
+
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench.inbox_queries $(if $(INBOX_TEST_POSTGRES_URL),--postgres-url $(INBOX_TEST_POSTGRES_URL),)
+	$(BIN)/python -m bench.ingest $(PG_BENCH)
+	$(BIN)/python -m bench.inbox_queries $(PG_BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
