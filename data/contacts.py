@@ -13,6 +13,7 @@ from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.clock import utcnow
 from data.events import Actor
 from data.models import Contact
+from data.search import ESCAPE, contains_pattern
 from data.vocab import EventKind, LeadStatus, LeadTemperature
 
 
@@ -294,23 +295,19 @@ def clear_manual_temperature(session: Session, contact: Contact, actor: Actor) -
 
 def search(session: Session, workspace_id: int, text: str, limit: int = 20) -> list[Contact]:
     """Contacts whose name, phone or email contains `text` (case-insensitive)."""
-    pattern = f"%{_escape_like(text.strip())}%"
+    pattern = contains_pattern(text)
     return list(
         session.exec(
             select(Contact)
             .where(
                 Contact.workspace_id == workspace_id,
                 or_(
-                    col(Contact.name).ilike(pattern, escape="\\"),
-                    col(Contact.phone).ilike(pattern, escape="\\"),
-                    col(Contact.email).ilike(pattern, escape="\\"),
+                    col(Contact.name).ilike(pattern, escape=ESCAPE),
+                    col(Contact.phone).ilike(pattern, escape=ESCAPE),
+                    col(Contact.email).ilike(pattern, escape=ESCAPE),
                 ),
             )
             .order_by(col(Contact.updated_at).desc())
             .limit(limit)
         )
     )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, and_, col, exists, or_, select
 
 from data.models import Contact, Conversation, Message
+from data.search import ESCAPE, contains_pattern
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,6 @@ class InboxRow:
     last_message_preview: str
     last_message_sender: str | None
     unread_count: int
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_inbox(
@@ -61,17 +58,17 @@ def list_inbox(
     if managed_by:
         query = query.where(Conversation.managed_by == managed_by)
     if search and search.strip():
-        pattern = f"%{_escape_like(search.strip())}%"
+        pattern = contains_pattern(search)
         in_messages = exists().where(
             col(Message.conversation_id) == col(Conversation.id),
-            col(Message.body).ilike(pattern, escape="\\"),
+            col(Message.body).ilike(pattern, escape=ESCAPE),
         )
         query = query.where(
             or_(
-                col(Contact.name).ilike(pattern, escape="\\"),
-                col(Contact.phone).ilike(pattern, escape="\\"),
-                col(Contact.email).ilike(pattern, escape="\\"),
-                col(Conversation.subject).ilike(pattern, escape="\\"),
+                col(Contact.name).ilike(pattern, escape=ESCAPE),
+                col(Contact.phone).ilike(pattern, escape=ESCAPE),
+                col(Contact.email).ilike(pattern, escape=ESCAPE),
+                col(Conversation.subject).ilike(pattern, escape=ESCAPE),
                 in_messages,
             )
         )

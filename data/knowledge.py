@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, func, or_, select
 
 from data.clock import utcnow
 from data.models import KnowledgeEntry
+from data.search import ESCAPE, contains_pattern
 
 MAX_QUESTION = 1000
 MAX_ANSWER = 5000
@@ -120,12 +121,12 @@ def list_entries(
     if enabled_only:
         query = query.where(col(KnowledgeEntry.enabled).is_(True))
     if search and search.strip():
-        pattern = "%" + search.strip().replace("%", r"\%").replace("_", r"\_") + "%"
+        pattern = contains_pattern(search)
         query = query.where(
             or_(
-                col(KnowledgeEntry.question).ilike(pattern, escape="\\"),
-                col(KnowledgeEntry.answer).ilike(pattern, escape="\\"),
-                col(KnowledgeEntry.tags).ilike(pattern, escape="\\"),
+                col(KnowledgeEntry.question).ilike(pattern, escape=ESCAPE),
+                col(KnowledgeEntry.answer).ilike(pattern, escape=ESCAPE),
+                col(KnowledgeEntry.tags).ilike(pattern, escape=ESCAPE),
             )
         )
     return list(session.exec(query.order_by(col(KnowledgeEntry.id))))

@@ -276,3 +276,10 @@ def test_an_export_holds_only_its_own_workspace(session, two) -> None:
     conversation_lines = [line for line in lines if line["type"] == "conversation"]
     assert {c["workspace_id"] for c in conversation_lines} == {north.ws.id}
     assert north.conversation.id in {c["id"] for c in conversation_lines}
+
+
+def test_search_takes_wildcards_literally(session, two) -> None:
+    north, _ = two
+    assert inbox.list_inbox(session, north.ws.id, search="Leak at the north") != []
+    assert inbox.list_inbox(session, north.ws.id, search="%") == []
+    assert inbox.list_inbox(session, north.ws.id, search="Leak_at") == []
