@@ -194,14 +194,9 @@ def prepare(url: str) -> SimulationTargets:
         seed.seed(session)
         session.commit()
         workspace = workspaces.by_slug(session, BUSINESS["slug"])
-        addresses = {c.kind: c.address for c in workspaces.channels(session, workspace.id)}
+        targets = SimulationTargets.from_channels(workspaces.channels(session, workspace.id))
     dispose_engines()
-    return SimulationTargets(
-        sms_number=addresses["sms"],
-        whatsapp_number=addresses["whatsapp"],
-        email_address=addresses["email"],
-        widget_key=addresses["webchat"],
-    )
+    return targets
 
 
 def psycopg_url(url: str) -> str:

@@ -34,8 +34,8 @@ _ADDRESS_COLUMNS = {
 }
 
 
-def _owner_of(session: Session, workspace_id: int, field: str, value: str) -> Contact | None:
-    """The contact that has `value` as its phone, email or visitor id."""
+def by_address(session: Session, workspace_id: int, field: str, value: str) -> Contact | None:
+    """The workspace's contact that has `value` as its `field`: phone, email or visitor id."""
     return session.exec(
         select(Contact).where(
             Contact.workspace_id == workspace_id, _ADDRESS_COLUMNS[field] == value
@@ -51,7 +51,7 @@ def _find(
     visitor_id: str | None,
 ) -> Contact | None:
     for field, value in (("phone", phone), ("email", email), ("visitor_id", visitor_id)):
-        found = _owner_of(session, workspace_id, field, value) if value else None
+        found = by_address(session, workspace_id, field, value) if value else None
         if found is not None:
             return found
     return None
@@ -97,7 +97,7 @@ def add_missing_details(session: Session, contact: Contact, **values: str | None
     for field, value in values.items():
         if not value or getattr(contact, field):
             continue
-        if field != "name" and _owner_of(session, contact.workspace_id, field, value):
+        if field != "name" and by_address(session, contact.workspace_id, field, value):
             continue  # that address already belongs to another contact
         setattr(contact, field, value.strip() if field == "name" else value)
         contact.updated_at = utcnow()
@@ -145,7 +145,7 @@ def update_details(
         except InvalidAddress as exc:
             raise InvalidContact(str(exc)) from exc
         if value and field != "name":
-            other = _owner_of(session, contact.workspace_id, field, value)
+            other = by_address(session, contact.workspace_id, field, value)
             if other is not None and other.id != contact.id:
                 raise InvalidContact(f"Another contact already has {value}.")
         clean[field] = value

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, and_, col, or_, select
 
-from data import contacts, events
+from data import contacts, events, workspaces
 from data.clock import as_utc, utcnow
 from data.events import Actor
 from data.models import Channel, Contact, Message
@@ -36,13 +36,7 @@ SETTLE = timedelta(seconds=60)
 
 def widget_channel(session: Session, widget_key: str) -> Channel | None:
     """The active web-chat channel with this widget key."""
-    return session.exec(
-        select(Channel).where(
-            Channel.kind == ChannelKind.WEBCHAT,
-            Channel.address == (widget_key or "").strip(),
-            col(Channel.active).is_(True),
-        )
-    ).first()
+    return workspaces.route_inbound(session, ChannelKind.WEBCHAT, widget_key or "")
 
 
 def first_widget(session: Session) -> Channel | None:
@@ -81,20 +75,14 @@ def any_widget_allows(session: Session, origin: str) -> bool:
 
 
 def visitor_contact(session: Session, workspace_id: int, visitor_id: str) -> Contact | None:
-    return session.exec(
-        select(Contact).where(
-            Contact.workspace_id == workspace_id, Contact.visitor_id == visitor_id
-        )
-    ).first()
+    return contacts.by_address(session, workspace_id, "visitor_id", visitor_id)
 
 
 def lead_email_usable(session: Session, workspace_id: int, visitor_id: str, email: str) -> bool:
     """Whether a lead-form email may be attached to this visitor's contact: when no other
     contact has it. Typing a known customer's email must not join their contact (and give the
     AI their history), so such an email is kept on the message instead."""
-    owner = session.exec(
-        select(Contact).where(Contact.workspace_id == workspace_id, Contact.email == email)
-    ).first()
+    owner = contacts.by_address(session, workspace_id, "email", email)
     return owner is None or owner.visitor_id == visitor_id
 
 

@@ -321,13 +321,7 @@ def simulate(
             ws = workspaces.resolve(session, workspace)
         except workspaces.WorkspaceNotFound as exc:
             fail(str(exc))
-        addresses = {c.kind: c.address for c in workspaces.channels(session, ws.id) if c.active}
-    targets = SimulationTargets(
-        sms_number=addresses.get("sms"),
-        whatsapp_number=addresses.get("whatsapp"),
-        email_address=addresses.get("email"),
-        widget_key=addresses.get("webchat"),
-    )
+        targets = SimulationTargets.from_channels(workspaces.channels(session, ws.id))
 
     def secret(value: object) -> str | None:
         return value.get_secret_value() if value is not None else None

@@ -58,13 +58,7 @@ def demo_database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_templat
 def demo_targets(engine: Engine) -> SimulationTargets:
     with Session(engine) as session:
         workspace = workspaces.by_slug(session, BUSINESS["slug"])
-        addresses = {c.kind: c.address for c in workspaces.channels(session, workspace.id)}
-    return SimulationTargets(
-        sms_number=addresses["sms"],
-        whatsapp_number=addresses["whatsapp"],
-        email_address=addresses["email"],
-        widget_key=addresses["webchat"],
-    )
+        return SimulationTargets.from_channels(workspaces.channels(session, workspace.id))
 
 
 def message_count(engine: Engine) -> int:

@@ -122,6 +122,12 @@ PROBES: dict[str, Probe] = {
     ),
     "calls.for_contact": lambda s, me, o: calls.for_contact(s, me.ws.id, o.contact.id),
     "contacts.get": lambda s, me, o: contacts.get(s, me.ws.id, o.contact.id),
+    "contacts.by_address": lambda s, me, o: (
+        found
+        if (found := contacts.by_address(s, me.ws.id, "phone", SAME_CUSTOMER)) is not None
+        and found.workspace_id == o.ws.id
+        else None
+    ),
     "contacts.search": lambda s, me, o: [
         c for c in contacts.search(s, me.ws.id, SAME_CUSTOMER[-4:]) if c.id == o.contact.id
     ],

@@ -3,6 +3,7 @@ credentials it signs with, one ready-to-send request, and resolving a channel to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,17 @@ class SimulationTargets:
     whatsapp_number: str | None
     email_address: str | None
     widget_key: str | None
+
+    @classmethod
+    def from_channels(cls, channels: Iterable[Any]) -> SimulationTargets:
+        """The targets of a workspace's active channels (rows with kind, address, active)."""
+        addresses = {c.kind: c.address for c in channels if c.active}
+        return cls(
+            sms_number=addresses.get("sms"),
+            whatsapp_number=addresses.get("whatsapp"),
+            email_address=addresses.get("email"),
+            widget_key=addresses.get("webchat"),
+        )
 
 
 @dataclass(frozen=True)
