@@ -1,0 +1,157 @@
+"""Finding the knowledge entry that answers a question: BM25 ranking (the `bm25s` library)
+over each entry's question, tags and answer, typo tolerance (RapidFuzz maps an unknown word
+onto the closest word the knowledge base uses), and a confidence that says how much of the
+question the entry covers, so that the responder answers only when it is sure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import bm25s
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from data.answers.text import STOP_WORDS, term, words
+
+#: Below this confidence the responder says it cannot answer instead of guessing.
+DEFAULT_MIN_CONFIDENCE = 0.2
+#: A question term found only in an entry's answer counts for this much of one in its
+#: question or tags: answers mention many things they are not about.
+ANSWER_ONLY_WEIGHT = 0.45
+#: How much the share of the entry's own question that the customer touches counts in the
+#: confidence, next to the share of the customer's question that the entry covers.
+ABOUT_WEIGHT = 0.5
+UNKNOWN_WORD_SHARE = 0.7
+#: An entry found through its answer alone (a town it serves) is not ruled out.
+ABOUT_FLOOR = 0.25
+UNIQUE_ANSWER_WEIGHT = 0.8
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What retrieval needs of a knowledge entry."""
+
+    id: int
+    question: str
+    answer: str
+    tags: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    confidence: float
+    score: float
+
+
+class KnowledgeIndex:
+    """An index over one workspace's enabled entries. Built in milliseconds for hundreds of
+    entries, so callers rebuild it when the knowledge base changes."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = list(entries)
+        self._key_terms: list[set[str]] = []
+        self._answer_terms: list[set[str]] = []
+        corpus: list[list[str]] = []
+        known_words: set[str] = set()
+        for entry in self.entries:
+            key_words = words(entry.question) + words(entry.tags.replace(",", " "))
+            answer_words = words(entry.answer)
+            known_words.update(w for w in key_words + answer_words if w not in STOP_WORDS)
+            key = [term(w) for w in key_words if w not in STOP_WORDS]
+            answer = [term(w) for w in answer_words if w not in STOP_WORDS]
+            self._key_terms.append(set(key))
+            self._answer_terms.append(set(answer))
+            # The question counts twice: it says what the entry is about.
+            corpus.append(key + key + answer or ["_empty_"])
+        self._known_words = sorted(w for w in known_words if len(w) >= 4)
+        self._vocabulary = {t for terms in corpus for t in terms}
+        count = max(len(self.entries), 1)
+        frequency: dict[str, int] = {}
+        for key, answer in zip(self._key_terms, self._answer_terms, strict=True):
+            for t in key | answer:
+                frequency[t] = frequency.get(t, 0) + 1
+        self._document_frequency = frequency
+        self._idf = {
+            t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()
+        }
+        # A word the knowledge base never uses counts like a fairly rare one: it may be what the
+        # question is about (pool pumps) or only the customer's story around it.
+        self._unknown_idf = UNKNOWN_WORD_SHARE * math.log(1 + (count + 0.5) / 0.5)
+        self._retriever: bm25s.BM25 | None = None
+        if self.entries:
+            self._retriever = bm25s.BM25()
+            self._retriever.index(corpus, show_progress=False)
+
+    def query_terms(self, text: str) -> list[str]:
+        """The question's search terms, misspelt words corrected to known ones."""
+        found: list[str] = []
+        for word in words(text):
+            if word in STOP_WORDS:
+                continue
+            t = term(word)
+            if t not in self._vocabulary and len(word) >= 4 and self._known_words:
+                # One slip in a short word, two in a long one: more would turn ordinary
+                # words the knowledge base never uses ("spraying") into ones it does.
+                allowed = 1 if len(word) <= 8 else 2
+                best = process.extractOne(
+                    word, self._known_words, scorer=Levenshtein.distance, score_cutoff=allowed
+                )
+                if best is not None and best[0][0] == word[0]:
+                    t = term(best[0])
+            if t not in found:
+                found.append(t)
+        return found
+
+    def _weight(self, t: str) -> float:
+        return self._idf.get(t, self._unknown_idf)
+
+    def confidence(self, position: int, query: list[str]) -> float:
+        """How sure we are that entry `position` answers the question: the geometric mean of
+        the share of the question's weight (IDF) the entry covers and the share of the
+        entry's own question and tags that the customer's words touch."""
+        total = matched = 0.0
+        for t in query:
+            total += self._weight(t)
+            if t in self._key_terms[position]:
+                matched += self._weight(t)
+            elif t in self._answer_terms[position]:
+                # A word only this entry's answer uses (a town it serves) is strong evidence.
+                unique = self._document_frequency.get(t) == 1
+                matched += self._weight(t) * (UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT)
+        asked = matched / total if total else 0.0
+        key = self._key_terms[position]
+        key_total = sum(self._weight(t) for t in key)
+        touched = sum(self._weight(t) for t in key if t in query)
+        about = touched / key_total if key_total else 0.0
+        return asked * max(about, ABOUT_FLOOR) ** ABOUT_WEIGHT
+
+    def search(self, text: str, limit: int = 3) -> list[Match]:
+        """The best entries for `text`, most confident first."""
+        query = self.query_terms(text)
+        if self._retriever is None or not query:
+            return []
+        known = [t for t in query if t in self._vocabulary]
+        if not known:
+            return []
+        k = min(max(limit, 5), len(self.entries))
+        documents, scores = self._retriever.retrieve([known], k=k, show_progress=False)
+        matches = []
+        for position, score in zip(documents[0], scores[0], strict=True):
+            if score <= 0:
+                continue
+            position = int(position)
+            matches.append(
+                Match(self.entries[position], self.confidence(position, query), float(score))
+            )
+        matches.sort(key=lambda m: (m.confidence, m.score), reverse=True)
+        return matches[:limit]
+
+    def best(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Match | None:
+        """The entry that answers `text`, or None when no entry is a confident match."""
+        matches = self.search(text, limit=1)
+        if matches and matches[0].confidence >= min_confidence:
+            return matches[0]
+        return None
