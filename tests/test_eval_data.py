@@ -150,13 +150,19 @@ def test_bookings_greetings_thanks_and_statements_are_neutral_and_never_escalate
         assert r["neutral"] is True and r["expect_opt_out"] is False, r["id"]
 
 
-def test_unanswerable_questions_and_spam_expect_cant_answer_and_are_not_neutral(
+def test_unanswerable_questions_expect_cant_answer_and_are_not_neutral(
     rows: list[dict],
 ) -> None:
-    for r in _of(rows, "unanswerable", "spam"):
+    for r in _of(rows, "unanswerable"):
         assert r["expect_escalation"] == "cant_answer", r["id"]
         assert r["expected_entry"] is None and r["neutral"] is False, r["id"]
-    assert all(r.get("spam") is True for r in _of(rows, "spam"))
+
+
+def test_spam_expects_no_reply_and_no_escalation(rows: list[dict]) -> None:
+    # Escalating spam would text the owner an alert for every marketing message.
+    for r in _of(rows, "spam"):
+        assert r["expect_escalation"] is None and r["expected_entry"] is None, r["id"]
+        assert r.get("spam") is True and r["neutral"] is False, r["id"]
 
 
 def test_pure_injections_expect_cant_answer_and_mixed_ones_expect_the_real_answer(

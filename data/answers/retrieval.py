@@ -120,7 +120,9 @@ class KnowledgeIndex:
             elif t in self._answer_terms[position]:
                 # A word only this entry's answer uses (a town it serves) is strong evidence.
                 unique = self._document_frequency.get(t) == 1
-                matched += self._weight(t) * (UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT)
+                matched += self._weight(t) * (
+                    UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT
+                )
         asked = matched / total if total else 0.0
         key = self._key_terms[position]
         key_total = sum(self._weight(t) for t in key)

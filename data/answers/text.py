@@ -22,11 +22,12 @@ STOP_WORDS = frozenset(
     r ur put kind sort type usually normally typically roughly about around maybe also
     btw lol im ive id dont doesnt cant wont isnt didnt whats hows wheres whos gonna don won
     isn didn doesn aren wasn come coming someone somebody anyone anybody actually want wanted
-    ask asking wondering wonder take go going make best way show""".split()
+    ask asking wondering wonder take go going make best way show""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 #: Words customers use for the same thing, each folded onto the first word of its group.
 #: General small-business vocabulary; a knowledge entry's tags add its own words.
+# fmt: off
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("price", "cost", "costs", "charge", "charges", "fee", "fees", "rate", "rates", "pricing",
      "prices", "priced", "expensive", "cheap", "dollars"),
@@ -40,8 +41,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("book", "booking", "schedule", "appointment", "appointments", "appt", "reserve", "slot"),
     ("area", "areas", "serve", "service-area", "cover", "covers", "location", "locations",
      "city", "cities", "town", "towns", "near", "nearby", "travel", "zip"),
-    ("payment", "payments", "pay", "paying", "bill", "billing", "card", "cards", "credit", "debit", "cash", "checks",
-     "venmo", "zelle", "paypal", "apple", "accept"),
+    ("payment", "payments", "pay", "paying", "bill", "billing", "card", "cards", "credit",
+     "debit", "cash", "checks", "venmo", "zelle", "paypal", "apple", "accept"),
     ("warranty", "warranties", "guarantee", "guarantees", "guaranteed"),
     ("emergency", "emergencies", "urgent", "24/7", "24", "overnight", "midnight", "asap",
      "night", "nights", "anytime", "hrs", "2am", "3am"),
@@ -81,9 +82,13 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("member", "membership", "club", "maintenance", "annual", "tune-up"),
 )
 
+# fmt: on
+
 _stemmer = Stemmer.Stemmer("english")
 _CANONICAL = {
-    _stemmer.stemWord(word): _stemmer.stemWord(group[0]) for group in SYNONYM_GROUPS for word in group
+    _stemmer.stemWord(word): _stemmer.stemWord(group[0])
+    for group in SYNONYM_GROUPS
+    for word in group
 }
 
 

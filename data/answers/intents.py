@@ -1,0 +1,164 @@
+"""What a customer's message asks for, read from its wording: a person, an opt-out (clear or
+unclear), a booking, a price, a greeting, thanks, a plain acknowledgement, or an attempt to
+instruct the AI. Patterns are written for the way people text: lower case, no punctuation,
+abbreviations ("pls", "u", "ppl") and a few common slips."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OptOut(StrEnum):
+    CLEAR = "clear"
+    UNCLEAR = "unclear"
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_PERSON_WORDS = (
+    r"(?:some\s?(?:one|body)|any\s?(?:one|body)|a\s+(?:real\s+|live\s+|actual\s+)?"
+    r"(?:person|persn|human|people|rep|agent|representative|manager|supervisor|plumber|tech)|"
+    r"(?:the|your|ur)\s+(?:owner|manager|boss|supervisor|office|team|staff)|"
+    r"(?:real|live|actual)\s+(?:person|persn|human|people|agent)|"
+    r"(?:a\s+)?human|(?:a\s+)?person|people|dana|ray)"
+)
+
+_WANTS_PERSON = _any(
+    rf"\b(?:talk|speak|chat|text)\s*(?:to|with|w/?)\s+(?!you\b|u\b|y'?all\b){_PERSON_WORDS}",
+    r"\b(?:talk|speak)\s+(?:to|with)\s+(?!you\b|u\b)[a-z]+\b(?=\s*(?:please|pls|now|$|\?|,|\.|!|about))",
+    r"\b(?:real|live|actual)\s+(?:person|persn|human|people|agent|rep)\b",
+    r"\bhuman(?:s)?\b(?!\s+(?:error|body|resources))",
+    r"\brepresentative\b|\bcustomer\s+service\b|\bservice\s+rep\b|\boperator\b",
+    r"^\W*agent\W*$|\bspeak\s+to\s+an?\s+agent\b|\b(?:an|live)\s+agent\b",
+    r"\b(?<!property\s)(?:manager|supervisor)\b",
+    r"\bcall\s+me\b|\bcall\s+me\s+back\b|\b(?:give|gimme)\s+(?:me\s+)?a\s+(?:call|ring)\b",
+    r"\b(?:phone|ring)\s+me\b|\bcall\s+back\b",
+    r"\b(?:have|get|can|could|would)\s+(?:some\s?(?:one|body)|the\s+owner|a\s+person|your\s+"
+    r"(?:manager|team)|[a-z]+)\s+(?:from\s+[a-z ]+\s+)?(?:please\s+|just\s+)?"
+    r"(?:call|phone|ring|contact|reach)\b",
+    r"\btransfer\s+me\b|\bput\s+me\s+through\b|\bconnect\s+me\b|\bescalate\b",
+    r"\b(?:not|don'?t|dont)\s+(?:want\s+(?:to\s+)?)?(?:text(?:ing)?|talk(?:ing)?|chat(?:ting)?)"
+    r"\s+(?:with|to)\s+a\s+(?:bot|robot|machine|computer|ai)\b",
+    r"\bis\s+any\s?(?:one|body)\s+(?:there|real)\b",
+    r"\bhablar\s+con\b|\buna\s+persona\b",
+)
+
+_OPT_OUT_CLEAR = _any(
+    r"\b(?:stop|quit|cease)\s+(?:texting|messaging|contacting|emailing|calling|sending|"
+    r"bugging|bothering|spamming)\b",
+    r"\b(?:take|remove|delete)\s+(?:me|my\s+(?:number|name|info|email|phone))"
+    r"(?:\s+(?:off|from))?\b(?!\s+(?:a\s+)?(?:quote|estimate|appointment))",
+    r"\b(?:take|get)\s+me\s+off\b",
+    r"\bdelete\s+(?:this|my)\s+(?:number|contact)\b",
+    r"\b(?:do\s+not|don'?t|dont|never)\s+(?:text|message|msg|contact|email|call|sms)\s+me\b",
+    r"\bunsubscribe\b|\bopt\s+me\s+out\b|\bopt[- ]?out\b",
+    r"\bno\s+more\s+(?:texts|messages|msgs|emails|calls|sms)\b",
+    r"\b(?:don'?t|dont|do\s+not)\s+want\s+(?:any\s+)?(?:more\s+)?(?:texts|messages|emails)\b",
+    r"\blose\s+my\s+number\b",
+)
+
+_OPT_OUT_UNCLEAR = _any(
+    r"^\W*(?:ok(?:ay)?|ugh|omg|just|please|pls|plz|seriously|now)?\W*stop(?:\s+(?:it|this|that|"
+    r"now|already|please|pls|plz))*\W*$",
+    r"^\W*(?:that'?s|thats|ok|okay)?\s*enough(?:\s+(?:already|now|please))?\W*$",
+    r"\b(?:i'?m|im|we'?re|were)\s+done\s+with\s+(?:you|this|y'?all|your)\b",
+    r"^\W*no\s+more(?:\s+(?:please|pls|thanks))?\W*$",
+    r"\bleave\s+me\s+alone\b",
+)
+
+_GREETING = _any(
+    r"^\W*(?:hi+|hello+|hey+|hiya|howdy|yo|hola|good\s+(?:morning|afternoon|evening)|"
+    r"greetings)(?:\s+(?:there|all|folks|guys|team|brightwater|[a-z]+))?\W*$"
+)
+_THANKS = _any(
+    r"\b(?:thanks|thank\s*you|thx|thnx|tysm|ty|appreciate\s+(?:it|you|that)|much\s+appreciated|"
+    r"cheers)\b"
+)
+_ACK = _any(
+    r"^\W*(?:ok(?:ay)?|k+|kk|sure|cool|great|perfect|got\s+it|sounds\s+good|will\s+do|yep|yup|"
+    r"alright|noted|lol|haha|np|no\s+problem|understood|awesome|nice)(?:\s+(?:ok|then|thanks|"
+    r"cool|great|sounds\s+good|lol))*\W*$",
+)
+_BOOKING = _any(
+    r"\b(?:book|schedule|appointment|appt|reschedule)\b",
+    r"\b(?:come\s+(?:out|by|over|look|today|tomorrow|this|next|on|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)|send\s+(?:some\s?one|a\s+(?:plumber|tech)))\b",
+    r"\b(?:availability|available|opening|openings|slot|slots|squeeze\s+me\s+in)\b",
+    r"\b(?:set\s+up|get\s+on)\s+(?:a\s+time|the\s+schedule)\b",
+    r"\b(?:when\s+can\s+(?:you|u|someone)|earliest|anything\s+(?:today|tomorrow|this|next))\b",
+    r"\b(?:need|want|get)\s+(?:some\s?one|a\s+(?:plumber|tech))\s+(?:to\s+)?(?:come|look)\b",
+)
+_PRICE = _any(
+    r"\bhow\s+much\b|\bcost|\bprice|\bpricing\b|\bquote|\bestimate|\bfee\b|\bcharge|\brates?\b"
+)
+_INJECTION = _any(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)?(?:previous\s+|"
+    r"prior\s+|above\s+|earlier\s+)?(?:instructions|rules|prompts?|above|directions)\b",
+    r"\bsystem\s*(?:prompt|override|message)\b|^\W*system\s*:|\badmin\s+override\b",
+    r"\byou\s+are\s+now\b|\bpretend\s+(?:you\s+are|to\s+be)\b|\bact\s+as\b|\bjailbreak\b|\bDAN\b",
+    r"\b(?:repeat|print|show|reveal|output)\s+(?:the\s+|your\s+|me\s+)?(?:text\s+above|"
+    r"instructions|prompt|system|hidden|config|api\s+keys?|contents)\b",
+    r"</?\s*(?:user|system|assistant)\s*>|\bassistant\s*:",
+    r"\b(?:tell|give|send)\s+me\s+(?:your|the)\s+(?:hidden\s+|secret\s+|system\s+|original\s+)?"
+    r"(?:instructions|prompt|rules)\b|\bfrom\s+now\s+on\b",
+    r"\b(?:api\s+keys?|knowledge\s+base\s+in\s+json|every\s+customer)\b",
+)
+_QUESTION_START = re.compile(
+    r"^\W*(?:who|what|when|where|why|how|which|whats|hows|do|does|did|can|could|would|will|"
+    r"is|are|am|should|any|r|u|y'?all)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+@dataclass(frozen=True)
+class Intents:
+    wants_person: bool
+    opt_out: OptOut | None
+    greeting: bool
+    thanks: bool
+    acknowledgement: bool
+    booking: bool
+    price: bool
+    injection: bool
+    question: bool
+
+
+def read(text: str) -> Intents:
+    """Everything this module can tell about one message."""
+    text = (text or "").strip()
+    clear = bool(_OPT_OUT_CLEAR.search(text))
+    return Intents(
+        wants_person=bool(_WANTS_PERSON.search(text)),
+        opt_out=OptOut.CLEAR
+        if clear
+        else OptOut.UNCLEAR
+        if _OPT_OUT_UNCLEAR.search(text)
+        else None,
+        greeting=bool(_GREETING.search(text)),
+        thanks=bool(_THANKS.search(text)) and not is_question(text),
+        acknowledgement=bool(_ACK.search(text)) or _only_emoji(text),
+        booking=bool(_BOOKING.search(text)),
+        price=bool(_PRICE.search(text)),
+        injection=bool(_INJECTION.search(text)),
+        question=is_question(text),
+    )
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or any(_QUESTION_START.search(s) for s in _SENTENCE.findall(text))
+
+
+def without_injection(text: str) -> str:
+    """The sentences of `text` that do not try to instruct the AI: a customer who mixes an
+    attack with a real question still gets the question answered."""
+    kept = [s for s in _SENTENCE.findall(text) if not _INJECTION.search(s)]
+    return " ".join(s.strip() for s in kept).strip()
+
+
+def _only_emoji(text: str) -> bool:
+    return bool(text) and not re.search(r"[^\W_]", text)
