@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, delete, func, or_, select
 
+from data.answers.retrieval import Entry, KnowledgeIndex
 from data.clock import utcnow
 from data.models import KnowledgeEntry
 from data.search import ESCAPE, contains_pattern
@@ -255,3 +257,32 @@ def import_entries(
             update(session, entry, answer=draft.answer, tags=draft.tags)
             updated += 1
     return ImportResult(added, updated, unchanged, removed)
+
+
+_INDEXES: dict[int, tuple[tuple, KnowledgeIndex]] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def index_for(session: Session, workspace_id: int) -> KnowledgeIndex:
+    """The retrieval index over the workspace's enabled entries, rebuilt when an entry is
+    added, edited, disabled or removed (checked with one aggregate query)."""
+    version = tuple(
+        session.exec(
+            select(func.count(), func.max(KnowledgeEntry.updated_at), func.max(KnowledgeEntry.id))
+            .where(KnowledgeEntry.workspace_id == workspace_id)
+            .where(col(KnowledgeEntry.enabled).is_(True))
+        ).one()
+    )
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(workspace_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+    entries = session.exec(
+        select(KnowledgeEntry)
+        .where(KnowledgeEntry.workspace_id == workspace_id, col(KnowledgeEntry.enabled).is_(True))
+        .order_by(col(KnowledgeEntry.id))
+    ).all()
+    index = KnowledgeIndex([Entry(e.id, e.question, e.answer, e.tags) for e in entries])
+    with _INDEXES_LOCK:
+        _INDEXES[workspace_id] = (version, index)
+    return index

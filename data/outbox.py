@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from data import contacts, conversations, events, workspaces
+from data import contacts, conversations, events, sms, workspaces
 from data.events import Actor
 from data.models import Contact, Conversation, Message
 from data.vocab import (
@@ -29,6 +29,10 @@ from data.vocab import (
 #: Outbound purposes that may reach an opted-out contact: the one confirmation carriers
 #: require after STOP.
 OPT_OUT_EXEMPT_PURPOSES = frozenset({"opt_out_confirmation"})
+
+#: Purposes of messages to the business's own people (escalation alerts), not the customer:
+#: the customer's opt-out does not apply to them, and they stay out of the inbox preview.
+STAFF_PURPOSES = frozenset({"alert"})
 
 #: Channels where an opt-out blocks even a person's message unless they override it.
 OVERRIDABLE_CHANNELS = (ChannelKind.SMS, ChannelKind.WHATSAPP)
@@ -139,6 +143,7 @@ def enqueue(
         to_address=to_address,
         status=DeliveryStatus.QUEUED,
         answers_message_id=answers_message_id,
+        segments=sms.segments(text) if channel == ChannelKind.SMS else None,
     )
     session.add(message)
     session.flush()
@@ -171,7 +176,8 @@ AUTOMATED_SENDERS = (SenderKind.AI, SenderKind.AUTOMATION, SenderKind.SYSTEM)
 def send_refusal(message: Message, contact: Contact) -> str | None:
     """Why a queued message must not be sent now, or None. Checked by the dispatcher at send
     time, because a contact can opt out between enqueueing and sending."""
-    if not contact.opted_out or message.meta.get("purpose") in OPT_OUT_EXEMPT_PURPOSES:
+    purpose = message.meta.get("purpose")
+    if not contact.opted_out or purpose in OPT_OUT_EXEMPT_PURPOSES or purpose in STAFF_PURPOSES:
         return None
     if message.sender_kind in AUTOMATED_SENDERS:
         return "Not sent: the customer opted out before it went out."

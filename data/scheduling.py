@@ -105,18 +105,24 @@ def free_slots(
     busy: Sequence[tuple[datetime, datetime]],
     count: int = SLOTS_OFFERED,
     length: timedelta = SLOT_LENGTH,
+    on: date | None = None,
 ) -> list[datetime]:
     """The next `count` free slots (aware UTC) inside opening hours, at least LEAD_TIME from
-    now, not overlapping `busy` (start, end) pairs, at most SLOTS_PER_DAY a day."""
+    now, not overlapping `busy` (start, end) pairs, at most SLOTS_PER_DAY a day (all of the
+    day's when the customer asked for that day: `on`, a local date)."""
     earliest = as_utc(now) + LEAD_TIME
     taken = [(as_utc(s), as_utc(e)) for s, e in busy]
     local_today = as_utc(now).astimezone(hours.zone).date()
     found: list[datetime] = []
+    per_day = count if on is not None else SLOTS_PER_DAY
     for offset in range(HORIZON_DAYS):
+        day = local_today + timedelta(days=offset)
+        if on is not None and day != on:
+            continue
         on_day = 0
-        for opens, closes in hours.ranges_on(local_today + timedelta(days=offset)):
+        for opens, closes in hours.ranges_on(day):
             start = opens
-            while start + length <= closes and on_day < SLOTS_PER_DAY:
+            while start + length <= closes and on_day < per_day:
                 begins = start.astimezone(ZoneInfo("UTC"))
                 ends = begins + length
                 if begins >= earliest and not any(s < ends and begins < e for s, e in taken):
@@ -210,6 +216,20 @@ def read_requested_time(text: str, hours: Hours, now: datetime) -> datetime | No
         return None
     moment = datetime.combine(day, time(*clock), hours.zone)
     return moment.astimezone(ZoneInfo("UTC"))
+
+
+def day_asked_for(text: str, hours: Hours, now: datetime) -> date | None:
+    """The local date a booking request names ("tuesday", "tomorrow", "today"), if any."""
+    text = text.lower()
+    today = as_utc(now).astimezone(hours.zone).date()
+    if "tomorrow" in text:
+        return today + timedelta(days=1)
+    if re.search(r"\btoday\b", text):
+        return today
+    weekday = _weekday_in(text)
+    if weekday is None:
+        return None
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
 def _weekday_in(text: str) -> int | None:

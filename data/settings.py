@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     ai_api_key: SecretStr | None = None
     ai_model: str = "gpt-4o-mini"
     ai_timeout_seconds: float = Field(default=20.0, gt=0)
+    ai_max_retries: int = Field(default=2, ge=0, le=10)
+    ai_sentiment: bool = Field(
+        default=False,
+        description="Score sentiment with the AI backend instead of VADER (openai backend only).",
+    )
 
     sender: Literal["log", "live"] = Field(
         default="log",

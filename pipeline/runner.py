@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,10 @@ from sqlalchemy import Engine
 from data.db import get_engine
 from pipeline.dispatch import dispatch_due
 from pipeline.housekeeping import forget_old_webhook_tokens
+from pipeline.lead_cooling import cool_silent_leads
+from pipeline.reply import reply_due
 from pipeline.senders.log import LogSender
+from pipeline.triage import triage_due
 
 log = logging.getLogger("inbox.pipeline")
 
@@ -24,12 +28,33 @@ class Job:
     name: str
     run: Callable[[Engine], int]
     every_seconds: float
+    #: A daily job's hour (server local time) instead of an interval.
+    daily_at_hour: int | None = None
+
+
+#: One tick of the answering job drains the queue for at most this long, then yields.
+ANSWER_TICK_SECONDS = 2.0
+
+
+def answer_inbound(engine: Engine) -> int:
+    """Triage, then reply, repeated while there is work: a message that arrives is answered
+    within one tick instead of waiting for two schedules."""
+    done = 0
+    started = time.monotonic()
+    while time.monotonic() - started < ANSWER_TICK_SECONDS:
+        worked = triage_due(engine) + reply_due(engine)
+        done += worked
+        if not worked:
+            break
+    return done
 
 
 def jobs() -> list[Job]:
     sender = LogSender()
     return [
-        Job("dispatch", lambda engine: dispatch_due(engine, sender), 1.0),
+        Job("answer", answer_inbound, 0.25),
+        Job("dispatch", lambda engine: dispatch_due(engine, sender), 0.5),
+        Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),
         Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),
     ]
 
@@ -58,10 +83,14 @@ def run_forever() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler()
     for job in jobs():
+        trigger: dict = (
+            {"trigger": "cron", "hour": job.daily_at_hour}
+            if job.daily_at_hour is not None
+            else {"trigger": "interval", "seconds": job.every_seconds}
+        )
         scheduler.add_job(
             _logged(job, engine),
-            "interval",
-            seconds=job.every_seconds,
+            **trigger,
             id=job.name,
             name=job.name,
             max_instances=1,

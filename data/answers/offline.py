@@ -5,12 +5,21 @@ fact that is not in a knowledge entry, the business profile or the calendar."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from data.answers import intents, leads
 from data.answers.replies import Reply, ReplyKind, ReplyRequest
 from data.answers.retrieval import DEFAULT_MIN_CONFIDENCE, KnowledgeIndex
-from data.scheduling import describe_hours, format_slot, is_free, read_pick, read_requested_time
+from data.scheduling import (
+    day_asked_for,
+    describe_hours,
+    format_slot,
+    free_slots,
+    is_free,
+    read_pick,
+    read_requested_time,
+)
 
 _SPAM = re.compile(
     r"https?://|\bwww\.|\bbit\.ly\b|\bcongratulations\b|\byou'?ve\s+won\b|\bbitcoin\b|\bcrypto\b|"
@@ -70,7 +79,7 @@ class OfflineResponder:
                 return self._offer(request, extra, prefix=answer, base=reply)
             return self._after_hours(request, reply)
         if found.booking:
-            return self._offer(request, extra)
+            return self._offer(_for_day_asked(request, last), extra)
         if found.greeting:
             name = f", {request.customer_name.split()[0]}" if request.customer_name else ""
             greeting = f"Hi{name}! This is {request.business.name}'s assistant. How can I help?"
@@ -98,31 +107,7 @@ class OfflineResponder:
     def _offer(
         self, request: ReplyRequest, extra: dict, prefix: str = "", base: Reply | None = None
     ) -> Reply:
-        slots = request.free_slots
-        if not slots:
-            return Reply(
-                ReplyKind.CANNOT_ANSWER,
-                reason="No free appointment slots in the next weeks.",
-                **extra,
-            )
-        hours = request.business.hours
-        listed = " ".join(f"{n}) {format_slot(s, hours)}" for n, s in enumerate(slots, 1))
-        offer = (
-            f"I can book you in: {listed}. Reply with the number, or tell me a day and time "
-            "that suits you."
-        )
-        text = f"{prefix} {offer}".strip()
-        if base is not None:
-            return Reply(
-                ReplyKind.ANSWER,
-                text,
-                entry_id=base.entry_id,
-                entry_question=base.entry_question,
-                confidence=base.confidence,
-                slots=list(slots),
-                **extra,
-            )
-        return Reply(ReplyKind.OFFER_SLOTS, text, slots=list(slots), **extra)
+        return slot_offer(request, prefix, extra, base)
 
     def _after_hours(self, request: ReplyRequest, reply: Reply) -> Reply:
         """Outside opening hours the reply still comes, and says when a person is back."""
@@ -144,3 +129,43 @@ class OfflineResponder:
             lead_name=reply.lead_name,
             lead_email=reply.lead_email,
         )
+
+
+def _for_day_asked(request: ReplyRequest, text: str) -> ReplyRequest:
+    """The request with its free slots on the day the customer named, when there are any."""
+    hours = request.business.hours
+    day = day_asked_for(text, hours, request.now)
+    if day is None:
+        return request
+    on_day = free_slots(hours, request.now, request.busy, on=day)
+    return replace(request, free_slots=on_day) if on_day else request
+
+
+def slot_offer(
+    request: ReplyRequest, prefix: str = "", extra: dict | None = None, base: Reply | None = None
+) -> Reply:
+    """Offer the request's free slots, after `prefix`; keeps `base`'s answer details."""
+    extra = extra or {}
+    slots = request.free_slots
+    if not slots:
+        return Reply(
+            ReplyKind.CANNOT_ANSWER, reason="No free appointment slots in the next weeks.", **extra
+        )
+    hours = request.business.hours
+    listed = " ".join(f"{n}) {format_slot(s, hours)}" for n, s in enumerate(slots, 1))
+    offer = (
+        f"I can book you in: {listed}. Reply with the number, or tell me a day and time "
+        "that suits you."
+    )
+    text = f"{prefix} {offer}".strip()
+    if base is not None:
+        return Reply(
+            ReplyKind.ANSWER,
+            text,
+            entry_id=base.entry_id,
+            entry_question=base.entry_question,
+            confidence=base.confidence,
+            slots=list(slots),
+            **extra,
+        )
+    return Reply(ReplyKind.OFFER_SLOTS, text, slots=list(slots), **extra)

@@ -43,9 +43,12 @@ def assess(
     scored_before: int = 0,
     thresholds: Thresholds = Thresholds(),
     region: str = "US",
+    score: float | None = None,
 ) -> Assessment:
+    """Triage one message. `score` is a sentiment computed elsewhere (the AI backend's);
+    without it, VADER scores."""
     found = intents.read(text)
-    score = sentiment.score(text)
+    score = sentiment.score(text) if score is None else score
     trend = sentiment.next_trend(previous_trend, score)
     details = leads.details_in(text, region)
     reason: EscalationReason | None = None
@@ -86,3 +89,18 @@ def temperature_signal(
     if found.question:
         return LeadTemperature.COOL
     return None
+
+
+#: A message this short that asks nothing may be the start of a burst ("hi" / "quick question").
+FRAGMENT_WORDS = 4
+
+
+def is_fragment(text: str, found: intents.Intents) -> bool:
+    """Whether the customer is probably still typing: the reply waits a few seconds for the
+    rest, and then answers everything at once."""
+    return (
+        len(text.split()) <= FRAGMENT_WORDS
+        and not found.question
+        and not found.booking
+        and not found.thanks
+    )

@@ -51,6 +51,9 @@ class Conversation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+    #: Moving average of the customer's message sentiment (-1 … +1), and how many it covers.
+    sentiment_trend: float | None = None
+    sentiment_samples: int = 0
 
 
 class Message(SQLModel, table=True):
@@ -69,6 +72,12 @@ class Message(SQLModel, table=True):
             "created_at",
             sqlite_where=text("direction = 'inbound' AND triaged_at IS NULL"),
             postgresql_where=text("direction = 'inbound' AND triaged_at IS NULL"),
+        ),
+        Index(
+            "ix_message_reply_due",
+            "reply_due_at",
+            sqlite_where=text("reply_due_at IS NOT NULL"),
+            postgresql_where=text("reply_due_at IS NOT NULL"),
         ),
         # Invariant 3: at most one AI reply per inbound message, enforced by the database.
         Index(
@@ -114,3 +123,8 @@ class Message(SQLModel, table=True):
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = None
     triaged_at: datetime | None = None
+    #: Set by triage on an inbound message the AI should answer (or suggest an answer to):
+    #: when the reply job may take it. Later in a burst, only the newest message carries it.
+    reply_due_at: datetime | None = None
+    #: Outbound SMS: billed segments (GSM-7 160/153, UCS-2 70/67), for the monthly allowance.
+    segments: int | None = None

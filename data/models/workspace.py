@@ -49,6 +49,8 @@ class Workspace(SQLModel, table=True):
     auto_reply_email: bool = True
     negative_sentiment_threshold: float = Field(default=-0.6, ge=-1, le=0)
     sentiment_trend_threshold: float = Field(default=-0.35, ge=-1, le=0)
+    #: A lead silent this many days cools to COLD (the nightly job).
+    cold_after_days: int = Field(default=14, ge=1, le=365)
     created_at: datetime = Field(default_factory=utcnow)
 
 

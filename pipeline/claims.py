@@ -1,0 +1,65 @@
+"""Claiming work from the database so that any number of pipeline processes share it: rows are
+taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite runs one pipeline process and
+serialises writers anyway) and leased to this process; a process that dies leaves a lease
+that expires, and the next claim takes the row over."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from data.clock import utcnow
+from data.models import Message
+from data.vocab import Direction
+
+LEASE = timedelta(minutes=2)
+
+
+def worker_id() -> str:
+    # Computed per call: a forked worker has a new pid.
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_inbound(session: Session, due: Any, order: Any, limit: int) -> list[Message]:
+    """Lease up to `limit` inbound messages matching `due` (a SQL condition) to this
+    process, skipping rows another process holds a live lease or a lock on."""
+    now = utcnow()
+    rows = list(
+        session.exec(
+            select(Message)
+            .where(
+                Message.direction == Direction.INBOUND,
+                due,
+                or_(col(Message.lease_expires_at).is_(None), col(Message.lease_expires_at) < now),
+            )
+            .order_by(order, col(Message.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    owner = worker_id()
+    for message in rows:
+        message.lease_owner = owner
+        message.lease_expires_at = now + LEASE
+        session.add(message)
+    return rows
+
+
+def locked_if_still_ours(session: Session, message_id: int, due: Any) -> Message | None:
+    """The message, locked for this transaction, if it is still due and this process still
+    holds its lease (an expired lease may have passed to another process)."""
+    message = session.exec(
+        select(Message).where(Message.id == message_id, due).with_for_update()
+    ).first()
+    if message is None or message.lease_owner != worker_id():
+        return None
+    return message
+
+
+def release(message: Message) -> None:
+    message.lease_owner = None
+    message.lease_expires_at = None

@@ -1,0 +1,162 @@
+"""Triage: every inbound message, once. Sentiment onto the message and the conversation's
+trend, lead details onto the contact, plain-language opt-outs applied, escalations raised,
+the lead temperature moved, and the message marked for the reply job (after a short wait when
+the customer seems to be still typing, so a burst gets one answer)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, Engine, update
+from sqlmodel import Session, col
+
+from data import contacts, escalations, leads, outbox, workspaces
+from data.answers import sentiment as vader
+from data.answers.intents import OptOut
+from data.answers.triage import Thresholds, assess, is_fragment
+from data.clock import utcnow
+from data.db import session_scope
+from data.events import Actor
+from data.inbound import keyword_reply_text
+from data.keywords import Keyword
+from data.models import Contact, Conversation, Message, Workspace
+from data.settings import get_settings
+from data.vocab import REPLYABLE_CHANNELS, Direction, EscalationReason, LeadTemperature
+from pipeline import ai
+from pipeline.claims import claim_inbound, locked_if_still_ours, release
+
+log = logging.getLogger("inbox.pipeline.triage")
+
+#: How long the reply waits after a fragment for the rest of a burst.
+BURST_WAIT = timedelta(seconds=4)
+BATCH = 100
+#: Escalations after which the AI has nothing useful to suggest to the operator.
+_NO_SUGGESTION = (EscalationReason.ASKED_FOR_PERSON, EscalationReason.OPT_OUT_UNCLEAR)
+
+
+def _untriaged() -> ColumnElement[bool]:
+    return col(Message.triaged_at).is_(None)
+
+
+def message_text(message: Message) -> str:
+    return (message.body or message.subject or "").strip()
+
+
+def triage_due(engine: Engine, limit: int = BATCH) -> int:
+    """Triage what is waiting; returns how many messages this process claimed."""
+    with session_scope(engine, write=True) as session:
+        claimed = [
+            (m.id, message_text(m))
+            for m in claim_inbound(session, _untriaged(), col(Message.created_at), limit)
+        ]
+    for message_id, text in claimed:
+        # Scored outside the transaction: the AI backend, when it scores, is a network call.
+        score = ai.sentiment(text, vader.score(text)) if text else None
+        with session_scope(engine, write=True) as session:
+            message = locked_if_still_ours(session, message_id, _untriaged())
+            if message is not None:
+                triage(session, message, score)
+    return len(claimed)
+
+
+def triage(session: Session, message: Message, score: float | None = None) -> None:
+    """Apply the triage rules to one inbound message (locked by the caller)."""
+    now = utcnow()
+    message.triaged_at = now
+    release(message)
+    session.add(message)
+    text = message_text(message)
+    if message.meta.get("keyword") or message.channel not in REPLYABLE_CHANNELS or not text:
+        return  # keywords were handled at ingest; call transcripts are read-only
+    conversation = session.get(Conversation, message.conversation_id)
+    contact = session.get(Contact, message.contact_id)
+    workspace = workspaces.get(session, message.workspace_id)
+    thresholds = Thresholds(
+        workspace.negative_sentiment_threshold, workspace.sentiment_trend_threshold
+    )
+    found = assess(
+        text,
+        previous_trend=conversation.sentiment_trend,
+        scored_before=conversation.sentiment_samples,
+        thresholds=thresholds,
+        region=get_settings().default_region,
+        score=score,
+    )
+    message.sentiment = found.sentiment
+    conversation.sentiment_trend = found.trend
+    conversation.sentiment_samples += 1
+    session.add(conversation)
+    leads.capture(session, contact, found.details, Actor.ai(), conversation.id)
+    message.meta = {
+        **message.meta,
+        "triage": {
+            "sentiment": found.sentiment,
+            "escalation": found.escalation,
+            "opt_out": found.opt_out,
+            "temperature": found.temperature,
+        },
+    }
+
+    if found.opt_out == OptOut.CLEAR:
+        _opt_out(session, workspace, conversation, contact, message, text)
+        return
+    escalated_now = False
+    if found.escalation is not None:
+        escalated_now = escalations.escalate(
+            session,
+            conversation,
+            found.escalation,
+            Actor.ai(),
+            note=found.escalation_note,
+            answering=message,
+        )
+    leads.apply_signal(
+        session, contact, found.temperature, f"message {message.id}", conversation.id
+    )
+    if escalated_now and found.escalation in _NO_SUGGESTION:
+        return
+    wait = BURST_WAIT if is_fragment(text, found.intents) else timedelta(0)
+    message.reply_due_at = now + wait
+    # Earlier messages of a burst are answered with this one.
+    session.exec(
+        update(Message)
+        .where(
+            col(Message.conversation_id) == conversation.id,
+            col(Message.direction) == Direction.INBOUND,
+            col(Message.id) < message.id,
+            col(Message.reply_due_at).is_not(None),
+        )
+        .values(reply_due_at=None)
+    )
+
+
+def _opt_out(
+    session: Session,
+    workspace: Workspace,
+    conversation: Conversation,
+    contact: Contact,
+    message: Message,
+    text: str,
+) -> None:
+    """A clear plain-language opt-out counts like STOP: recorded, one confirmation sent (the
+    provider does not recognise these words, so the product always confirms)."""
+    changed = contacts.opt_out(
+        session,
+        contact,
+        keyword=text[:200],
+        channel=message.channel,
+        actor=Actor.customer(),
+        conversation_id=conversation.id,
+    )
+    leads.apply_signal(session, contact, LeadTemperature.COLD, "opted out", conversation.id)
+    if changed:
+        with contextlib.suppress(outbox.OutboxError):
+            outbox.enqueue(
+                session,
+                conversation,
+                keyword_reply_text(workspace, Keyword.STOP),
+                Actor.automation("Opt-out confirmation"),
+                purpose="opt_out_confirmation",
+            )
