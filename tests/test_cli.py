@@ -630,6 +630,7 @@ def test_pipeline_once_sends_a_queued_message_through_the_log_sender(
     engine: Engine, session: Session, acme
 ) -> None:
     inbound = text_in(session, "Can someone come today?")
+    inbound.conversation.managed_by = "human"  # so that only the queued message goes out
     queued = outbox.enqueue(session, inbound.conversation, "Yes, at 3 pm.", Actor.ai())
     session.commit()
 
@@ -648,7 +649,7 @@ def test_pipeline_once_sends_a_queued_message_through_the_log_sender(
 def test_pipeline_once_with_nothing_queued_reports_zero(engine: Engine, acme) -> None:
     result = inbox("pipeline", "--once")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "dispatch: 0, webhook_tokens: 0"
+    assert result.stdout.strip() == "answer: 0, dispatch: 0, lead_cooling: 0, webhook_tokens: 0"
 
 
 # --- simulate ------------------------------------------------------------------------------

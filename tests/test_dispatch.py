@@ -12,6 +12,7 @@ from tests.factories import make_user, make_workspace, text_in
 def test_a_queued_reply_is_sent_once_and_gets_a_provider_id(engine, session: Session) -> None:
     make_workspace(session)
     result = text_in(session, "Are you open Saturday?")
+    result.conversation.managed_by = "human"  # only the queued reply goes out, no AI answer
     reply = outbox.enqueue(session, result.conversation, "Yes, 9 to 1.", Actor.ai())
     session.commit()
     assert run_once(engine)["dispatch"] == 1

@@ -167,6 +167,9 @@ PROBES: dict[str, Probe] = {
     "knowledge.list_entries": lambda s, me, o: [
         e for e in knowledge.list_entries(s, me.ws.id) if e.id == o.entry.id
     ],
+    "knowledge.index_for": lambda s, me, o: [
+        e for e in knowledge.index_for(s, me.ws.id).entries if e.id == o.entry.id
+    ],
     "knowledge.count": None,  # a number: checked below
     "knowledge.add": None,  # writes
     "knowledge.import_entries": None,  # writes; checked below
