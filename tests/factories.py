@@ -65,3 +65,31 @@ def text_in(
             name=name,
         ),
     )
+
+
+ALWAYS_OPEN = {
+    day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+}
+
+
+def make_business(session: Session, slug: str = "acme", **settings: object) -> Workspace:
+    """A workspace answering from the demo knowledge base, open around the clock (so replies do
+    not depend on when the test runs), with an alert phone and email."""
+    from data import knowledge
+    from data.demo import content
+
+    workspace = make_workspace(session, slug)
+    workspace.business_hours = settings.pop("business_hours", ALWAYS_OPEN)
+    workspace.timezone = "America/Chicago"
+    workspace.alert_phone = "+15125550190"
+    workspace.alert_email = f"owner@{slug}.example"
+    for name, value in settings.items():
+        setattr(workspace, name, value)
+    session.add(workspace)
+    drafts = [
+        knowledge.EntryDraft(k["question"], k["answer"], ",".join(k["tags"]))
+        for k in content.KNOWLEDGE
+    ]
+    knowledge.import_entries(session, workspace.id, drafts)
+    session.flush()
+    return workspace

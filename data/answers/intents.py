@@ -61,12 +61,14 @@ _OPT_OUT_CLEAR = _any(
     r"\blose\s+my\s+number\b",
 )
 
+#: Words around a short "stop" / "enough" that do not change what it means.
+_FILLER = r"(?:ugh|omg|ok|okay|just|please|pls|plz|seriously|now|man|dude|that'?s|thats|so|oh)"
+
 _OPT_OUT_UNCLEAR = _any(
-    r"^\W*(?:ok(?:ay)?|ugh|omg|just|please|pls|plz|seriously|now)?\W*stop(?:\s+(?:it|this|that|"
-    r"now|already|please|pls|plz))*\W*$",
-    r"^\W*(?:that'?s|thats|ok|okay)?\s*enough(?:\s+(?:already|now|please))?\W*$",
+    rf"^\W*(?:{_FILLER}\W+)*stop(?:\W+(?:it|this|that|{_FILLER}|already))*\W*$",
+    rf"^\W*(?:{_FILLER}\W+)*enough(?:\W+(?:already|{_FILLER}))*\W*$",
     r"\b(?:i'?m|im|we'?re|were)\s+done\s+with\s+(?:you|this|y'?all|your)\b",
-    r"^\W*no\s+more(?:\s+(?:please|pls|thanks))?\W*$",
+    rf"^\W*(?:{_FILLER}\W+)*no\s+more(?:\W+(?:thanks|{_FILLER}))*\W*$",
     r"\bleave\s+me\s+alone\b",
 )
 
