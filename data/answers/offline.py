@@ -64,6 +64,17 @@ class OfflineResponder:
         if _SPAM.search(text) and not found.booking:
             return Reply(ReplyKind.NONE, reason="Looks like marketing or spam.", **extra)
 
+        small_talk = not found.question and not found.booking
+        if found.greeting and not found.booking:  # the whole message is a greeting
+            name = f", {request.customer_name.split()[0]}" if request.customer_name else ""
+            greeting = f"Hi{name}! This is {request.business.name}'s assistant. How can I help?"
+            return self._after_hours(request, Reply(ReplyKind.GREETING, greeting, **extra))
+        if small_talk and found.thanks:
+            return Reply(
+                ReplyKind.THANKS, "You're welcome! Anything else I can help with?", **extra
+            )
+        if small_talk and found.acknowledgement:
+            return Reply(ReplyKind.NONE, **extra)
         match = self.index.best(clean, self.min_confidence)
         if match is not None:
             answer = match.entry.answer
@@ -80,16 +91,6 @@ class OfflineResponder:
             return self._after_hours(request, reply)
         if found.booking:
             return self._offer(_for_day_asked(request, last), extra)
-        if found.greeting:
-            name = f", {request.customer_name.split()[0]}" if request.customer_name else ""
-            greeting = f"Hi{name}! This is {request.business.name}'s assistant. How can I help?"
-            return self._after_hours(request, Reply(ReplyKind.GREETING, greeting, **extra))
-        if found.thanks:
-            return Reply(
-                ReplyKind.THANKS, "You're welcome! Anything else I can help with?", **extra
-            )
-        if found.acknowledgement:
-            return Reply(ReplyKind.NONE, **extra)
         if found.question or found.opt_out:
             return Reply(
                 ReplyKind.CANNOT_ANSWER,

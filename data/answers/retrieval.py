@@ -26,6 +26,8 @@ ABOUT_WEIGHT = 0.5
 UNKNOWN_WORD_SHARE = 0.7
 #: An entry found through its answer alone (a town it serves) is not ruled out.
 ABOUT_FLOOR = 0.25
+#: Candidates whose confidence is within this of the best are ranked by BM25 score.
+TIE_MARGIN = 0.1
 UNIQUE_ANSWER_WEIGHT = 0.8
 
 
@@ -145,10 +147,16 @@ class KnowledgeIndex:
             if score <= 0:
                 continue
             position = int(position)
-            matches.append(
-                Match(self.entries[position], self.confidence(position, query), float(score))
-            )
-        matches.sort(key=lambda m: (m.confidence, m.score), reverse=True)
+            confidence = self.confidence(position, query)
+            if not self._key_terms[position] & set(query):
+                # Tied to the question only through its answer: needs twice the evidence.
+                confidence /= 2
+            matches.append(Match(self.entries[position], confidence, float(score)))
+        # Confidences this close are a tie: the BM25 score (term frequency, length) decides.
+        top = max((m.confidence for m in matches), default=0.0)
+        matches.sort(
+            key=lambda m: (m.confidence >= top - TIE_MARGIN, m.score, m.confidence), reverse=True
+        )
         return matches[:limit]
 
     def best(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Match | None:
