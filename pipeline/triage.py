@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Engine, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from data import contacts, escalations, leads, outbox, workspaces
 from data.answers import sentiment as vader
@@ -22,6 +22,7 @@ from data.events import Actor
 from data.inbound import keyword_reply_text
 from data.keywords import Keyword
 from data.models import Contact, Conversation, Message, Workspace
+from data.outbox import STAFF_PURPOSES
 from data.settings import get_settings
 from data.vocab import REPLYABLE_CHANNELS, Direction, EscalationReason, LeadTemperature
 from pipeline import ai
@@ -117,7 +118,8 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
     )
     if escalated_now and found.escalation in _NO_SUGGESTION:
         return
-    wait = BURST_WAIT if is_fragment(text, found.intents) else timedelta(0)
+    fragment = is_fragment(text, found.intents) and not _answers_the_business(session, message)
+    wait = BURST_WAIT if fragment else timedelta(0)
     message.reply_due_at = now + wait
     # Earlier messages of a burst are answered with this one.
     session.exec(
@@ -130,6 +132,25 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
         )
         .values(reply_due_at=None)
     )
+
+
+def _answers_the_business(session: Session, message: Message) -> bool:
+    """Whether the business spoke last before this message: then a short message ("2",
+    "tuesday 3pm", "yes") answers it and needs no wait for more."""
+    previous = session.exec(
+        select(Message)
+        .where(
+            Message.conversation_id == message.conversation_id,
+            col(Message.id) < message.id,
+        )
+        .order_by(col(Message.id).desc())
+        .limit(5)
+    ).all()
+    for earlier in previous:
+        if earlier.meta.get("purpose") in STAFF_PURPOSES:
+            continue
+        return earlier.direction == Direction.OUTBOUND
+    return False
 
 
 def _opt_out(
