@@ -16,7 +16,8 @@ from data.clock import utcnow
 from data.models import Message
 from data.vocab import Direction
 
-LEASE = timedelta(minutes=2)
+#: How long a claim holds a message; INBOX_PIPELINE_LEASE_SECONDS shortens it (crash tests).
+LEASE = timedelta(seconds=float(os.environ.get("INBOX_PIPELINE_LEASE_SECONDS", "120")))
 
 
 def worker_id() -> str:
