@@ -14,7 +14,7 @@ from data.clock import as_utc
 from data.scheduling import describe_hours, format_slot
 
 #: A knowledge base this small goes in whole; a larger one by its best matches.
-WHOLE_KNOWLEDGE_BASE = 30
+WHOLE_KNOWLEDGE_BASE = 60
 TOP_MATCHES = 8
 HISTORY_TURNS = 10
 #: A phrase only the system prompt contains: if a reply repeats it, the prompt leaked.
