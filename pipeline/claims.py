@@ -26,14 +26,18 @@ def worker_id() -> str:
 
 
 def claim_inbound(session: Session, due: Any, order: Any, limit: int) -> list[Message]:
-    """Lease up to `limit` inbound messages matching `due` (a SQL condition) to this
-    process, skipping rows another process holds a live lease or a lock on."""
+    """Lease up to `limit` inbound messages matching `due` (a SQL condition)."""
+    return claim(session, (Message.direction == Direction.INBOUND) & due, order, limit)
+
+
+def claim(session: Session, due: Any, order: Any, limit: int) -> list[Message]:
+    """Lease up to `limit` messages matching `due` to this process, skipping rows another
+    process holds a live lease or a lock on."""
     now = utcnow()
     rows = list(
         session.exec(
             select(Message)
             .where(
-                Message.direction == Direction.INBOUND,
                 due,
                 or_(col(Message.lease_expires_at).is_(None), col(Message.lease_expires_at) < now),
             )
