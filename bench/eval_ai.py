@@ -13,7 +13,7 @@ targets for the offline responder:
 Each message is judged on its own, in a fresh AI-managed conversation, at a fixed time inside
 business hours (Tuesday 10:00 in the business's time zone).
 
-    python -m bench.eval_ai [--show-misses] [--json]
+    python -m bench.eval_ai [--set tuning|holdout|both] [--show-misses] [--json]
 """
 
 from __future__ import annotations
@@ -35,7 +35,11 @@ from data.demo import content
 from data.scheduling import Hours, free_slots
 from data.vocab import EscalationReason
 
-DATA = Path(__file__).parent / "eval_data" / "brightwater_messages.jsonl"
+SETS = {
+    "tuning": Path(__file__).parent / "eval_data" / "brightwater_messages.jsonl",
+    "holdout": Path(__file__).parent / "eval_data" / "brightwater_holdout.jsonl",
+}
+DATA = SETS["tuning"]
 TARGETS = {"answer_accuracy": 0.85, "person_recall": 0.95, "neutral_escalated_max": 0.05}
 REASONS = [str(r) for r in EscalationReason if r not in ("manual", "sms_allowance")]
 
@@ -131,9 +135,9 @@ def _pct(value: float | None) -> str:
     return "  -  " if value is None else f"{100 * value:5.1f}%"
 
 
-def report(summary: dict) -> list[str]:
+def report(summary: dict, name: str = "tuning") -> list[str]:
     lines = [
-        f"{summary['messages']} labelled messages (bench/eval_data), offline responder",
+        f"{summary['messages']} labelled messages ({name} set, bench/eval_data), offline responder",
         "",
         f"answer accuracy        {_pct(summary['answer_accuracy'])}  of "
         f"{summary['answerable']} answerable  (target >= 85%)",
@@ -166,24 +170,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--set",
+        choices=[*SETS, "both"],
+        default="both",
+        help="tuning: the set the rules were tuned on; holdout: written apart, never tuned on",
+    )
     args = parser.parse_args()
-    summary, rows = evaluate()
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        print("\n".join(report(summary)))
-        print("\ntargets met" if targets_met(summary) else "\ntargets NOT met")
-    if args.show_misses:
-        for r in rows:
-            got = r["got"]
-            wrong_entry = r["expected_entry"] and got["entry"] != r["expected_entry"]
-            wrong_escalation = got["escalation"] != r["expect_escalation"]
-            if wrong_entry or wrong_escalation or got["opt_out"] != r["expect_opt_out"]:
-                print(
-                    f"- [{r['id']}] {r['text'][:70]!r}: expected "
-                    f"{r['expected_entry'] or r['expect_escalation']}, got {got}"
-                )
-    sys.exit(0 if targets_met(summary) else 1)
+    names = list(SETS) if args.set == "both" else [args.set]
+    met = True
+    for name in names:
+        summary, rows = evaluate(SETS[name])
+        met = met and targets_met(summary)
+        if args.json:
+            print(json.dumps({name: summary}, indent=2))
+        else:
+            print("\n".join(report(summary, name)))
+            print("\ntargets met\n" if targets_met(summary) else "\ntargets NOT met\n")
+        if args.show_misses:
+            _print_misses(rows)
+    sys.exit(0 if met else 1)
+
+
+def _print_misses(rows: list[dict]) -> None:
+    for r in rows:
+        got = r["got"]
+        wrong_entry = r["expected_entry"] and got["entry"] != r["expected_entry"]
+        wrong_escalation = got["escalation"] != r["expect_escalation"]
+        if wrong_entry or wrong_escalation or got["opt_out"] != r["expect_opt_out"]:
+            print(
+                f"- [{r['id']}] {r['text'][:70]!r}: expected "
+                f"{r['expected_entry'] or r['expect_escalation']}, got {got}"
+            )
 
 
 if __name__ == "__main__":

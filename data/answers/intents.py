@@ -44,6 +44,13 @@ _WANTS_PERSON = _any(
     r"\b(?:not|don'?t|dont)\s+(?:want\s+(?:to\s+)?)?(?:text(?:ing)?|talk(?:ing)?|chat(?:ting)?)"
     r"\s+(?:with|to)\s+a\s+(?:bot|robot|machine|computer|ai)\b",
     r"\bis\s+any\s?(?:one|body)\s+(?:there|real)\b",
+    r"\b(?:speak|talk)\s+(?:to|with)\s+(?:whoever|someone|somebody|anyone|anybody)\b",
+    r"\bwho\s+can\s+i\s+(?:speak|talk)\s+(?:to|with)\b",
+    r"\bcall\s?-?backs?\b|\bcall\s+from\s+(?:a|an|some|your|the)\b",
+    r"\b(?:staff|team)\s+member\b|\bin\s+charge\b",
+    r"\b(?:not|no\s+more|instead\s+of)\s+(?:the\s+)?(?:automated|auto[- ]?reply|bot|robot|ai)\b",
+    r"\b(?:a\s+)?(?:bot|robot)\b.*\b(?:who|someone|person|human|speak|talk)\b",
+    r"\b(?:real|actual)\s+(?:plumber|tech|technician)\b",
     r"\bhablar\s+con\b|\buna\s+persona\b",
 )
 
@@ -59,6 +66,8 @@ _OPT_OUT_CLEAR = _any(
     r"\bno\s+more\s+(?:texts|messages|msgs|emails|calls|sms)\b",
     r"\b(?:don'?t|dont|do\s+not)\s+want\s+(?:any\s+)?(?:more\s+)?(?:texts|messages|emails)\b",
     r"\blose\s+my\s+number\b",
+    r"\b(?:take|remove|delete|get)\s+(?:this|my|the)\s+(?:phone\s+)?number\s+(?:off|from|out)\b",
+    r"\boff\s+(?:of\s+)?(?:your|the)\s+(?:\w+\s+)?(?:list|texts|messages)\b",
 )
 
 #: Words around a short "stop" / "enough" that do not change what it means.
@@ -70,6 +79,9 @@ _OPT_OUT_UNCLEAR = _any(
     r"\b(?:i'?m|im|we'?re|were)\s+done\s+with\s+(?:you|this|y'?all|your)\b",
     rf"^\W*(?:{_FILLER}\W+)*no\s+more(?:\W+(?:thanks|{_FILLER}))*\W*$",
     r"\bleave\s+me\s+alone\b",
+    r"\bnot\s+interested\b|\bno\s+longer\s+(?:interested|need|relevant)\b",
+    r"\b(?:keep|still)\s+getting\s+(?:these|this|your)\b|\bwhy\s+(?:do\s+i|am\s+i)\s+getting\b",
+    r"\b(?:isn'?t|not)\s+relevant\s+anymore\b|\bwe\s+sold\s+the\s+house\b",
 )
 
 _GREETING = _any(
@@ -115,6 +127,15 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+#: Questions customers write without a question mark or a question word first.
+_QUESTION_CUES = re.compile(
+    r"\b(?:wondering|need\s+to\s+know|want\s+to\s+know|curious|any\s+idea|let\s+me\s+know|"
+    r"is\s+it\s+possible|do\s+(?:you|u|y'?all)|can\s+(?:you|u|i)|could\s+(?:you|u)|are\s+(?:you|u)|"
+    r"r\s+u|how\s+(?:much|long|many|do|does|can)|what\s+(?:do|does|is|are|should|time|kind)|"
+    r"who\s+(?:is|will|can|do)|where\s+(?:is|do|can)|when\s+(?:do|can|will|are|is)|"
+    r"is\s+(?:there|that|it)|should\s+i|do\s+i\s+need|does\s+(?:it|that|the))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +173,11 @@ def read(text: str) -> Intents:
 
 
 def is_question(text: str) -> bool:
-    return "?" in text or any(_QUESTION_START.search(s) for s in _SENTENCE.findall(text))
+    return (
+        "?" in text
+        or bool(_QUESTION_CUES.search(text))
+        or any(_QUESTION_START.search(s) for s in _SENTENCE.findall(text))
+    )
 
 
 def without_injection(text: str) -> str:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import bm25s
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
 
 from data.answers.text import STOP_WORDS, term, words
 
 #: Below this confidence the responder says it cannot answer instead of guessing.
-DEFAULT_MIN_CONFIDENCE = 0.2
+DEFAULT_MIN_CONFIDENCE = 0.13
 #: A question term found only in an entry's answer counts for this much of one in its
 #: question or tags: answers mention many things they are not about.
 ANSWER_ONLY_WEIGHT = 0.45
@@ -89,12 +90,23 @@ class KnowledgeIndex:
 
     def query_terms(self, text: str) -> list[str]:
         """The question's search terms, misspelt words corrected to known ones."""
-        found: list[str] = []
+        return list(self._weighted_query(text))
+
+    def _weighted_query(self, text: str) -> dict[str, float]:
+        """Search terms with how much each counts: common English words ("day", "house")
+        are mostly the customer's story, rare ones what the question is about."""
+        found: dict[str, float] = {}
         for word in words(text):
             if word in STOP_WORDS:
                 continue
             t = term(word)
-            if t not in self._vocabulary and len(word) >= 4 and self._known_words:
+            frequency = zipf_frequency(word, "en")
+            if (
+                t not in self._vocabulary
+                and len(word) >= 4
+                and frequency < NOT_A_WORD_ZIPF
+                and self._known_words
+            ):
                 # One slip in a short word, two in a long one: more would turn ordinary
                 # words the knowledge base never uses ("spraying") into ones it does.
                 allowed = 1 if len(word) <= 8 else 2
@@ -102,29 +114,27 @@ class KnowledgeIndex:
                     word, self._known_words, scorer=Levenshtein.distance, score_cutoff=allowed
                 )
                 if best is not None and best[0][0] == word[0]:
-                    t = term(best[0])
-            if t not in found:
-                found.append(t)
+                    t, frequency = term(best[0]), zipf_frequency(best[0], "en")
+            found.setdefault(t, _rarity(frequency))
         return found
 
     def _weight(self, t: str) -> float:
         return self._idf.get(t, self._unknown_idf)
 
-    def confidence(self, position: int, query: list[str]) -> float:
+    def confidence(self, position: int, query: dict[str, float]) -> float:
         """How sure we are that entry `position` answers the question: the geometric mean of
         the share of the question's weight (IDF) the entry covers and the share of the
         entry's own question and tags that the customer's words touch."""
         total = matched = 0.0
-        for t in query:
-            total += self._weight(t)
+        for t, rarity in query.items():
+            weight = self._weight(t) * rarity
+            total += weight
             if t in self._key_terms[position]:
-                matched += self._weight(t)
+                matched += weight
             elif t in self._answer_terms[position]:
                 # A word only this entry's answer uses (a town it serves) is strong evidence.
                 unique = self._document_frequency.get(t) == 1
-                matched += self._weight(t) * (
-                    UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT
-                )
+                matched += weight * (UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT)
         asked = matched / total if total else 0.0
         key = self._key_terms[position]
         key_total = sum(self._weight(t) for t in key)
@@ -134,7 +144,7 @@ class KnowledgeIndex:
 
     def search(self, text: str, limit: int = 3) -> list[Match]:
         """The best entries for `text`, most confident first."""
-        query = self.query_terms(text)
+        query = self._weighted_query(text)
         if self._retriever is None or not query:
             return []
         known = [t for t in query if t in self._vocabulary]
@@ -165,3 +175,20 @@ class KnowledgeIndex:
         if matches and matches[0].confidence >= min_confidence:
             return matches[0]
         return None
+
+
+#: Below this Zipf frequency (wordfreq: 0 unknown … 7 "the") a word is not English: a typo or a
+#: name, worth correcting to a word the knowledge base uses.
+NOT_A_WORD_ZIPF = 1.0
+
+
+def _rarity(zipf: float) -> float:
+    """How much a word counts by how common it is in English: everyday words (zipf >= 6, "like")
+    a third, common ones (>= 5) a half, others fully."""
+    if zipf >= 6:
+        return 0.35
+    if zipf >= 5:
+        return 0.5
+    if zipf >= 4:
+        return 0.8
+    return 1.0
