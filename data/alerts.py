@@ -5,13 +5,15 @@ them and the conversation shows that they went out; they never reach the custome
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
-from data import sms, workspaces
+from data import events, sms, workspaces
 from data.events import Actor
-from data.models import Contact, Conversation, Message, User, Workspace
+from data.models import Contact, Conversation, Event, Message, User, Workspace
 from data.settings import get_settings
-from data.vocab import ChannelKind, DeliveryStatus, Direction, label
+from data.vocab import ChannelKind, DeliveryStatus, Direction, EventKind, label
 
 ALERT_PURPOSE = "alert"
 
@@ -67,13 +69,36 @@ def escalation_alerts(
     return _queue(session, workspace, conversation, text, subject, kind="escalation")
 
 
+def allowance_alerted(session: Session, workspace_id: int, since: datetime) -> bool:
+    """Whether this billing month's allowance warning already went out."""
+    return (
+        session.exec(
+            select(Event.id).where(
+                Event.workspace_id == workspace_id,
+                Event.kind == EventKind.SMS_ALLOWANCE_ALERTED,
+                col(Event.created_at) >= since,
+            )
+        ).first()
+        is not None
+    )
+
+
 def allowance_alert(
     session: Session,
     workspace: Workspace,
     conversation: Conversation,
     used: int,
 ) -> list[Message]:
-    """The once-a-month warning that SMS use is near the allowance."""
+    """The once-a-month warning that SMS use is near the allowance (recorded as an Event on
+    the conversation whose message crossed the line)."""
+    events.record(
+        session,
+        workspace.id,
+        EventKind.SMS_ALLOWANCE_ALERTED,
+        Actor.automation("SMS allowance"),
+        conversation_id=conversation.id,
+        data={"used": used, "allowance": workspace.sms_allowance},
+    )
     text = (
         f"{workspace.name}: {used} of {workspace.sms_allowance} SMS segments used this month. "
         "At the allowance, AI replies by SMS stop and customers are handed to a person."

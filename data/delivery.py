@@ -8,14 +8,16 @@ Twilio error 21610 means the recipient has unsubscribed: the contact is opted ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from data import contacts
 from data.clock import utcnow
 from data.events import Actor
 from data.inbound import find_duplicate
 from data.models import Contact, Message
+from data.outbox import STAFF_PURPOSES
 from data.vocab import DeliveryStatus, Direction
 
 _RANK = {
@@ -93,14 +95,95 @@ def record_status(
     if changed:
         session.add(message)
     if error_code == UNSUBSCRIBED_ERROR:
-        contact = session.get(Contact, message.contact_id)
-        if contact is not None:
-            contacts.opt_out(
-                session,
-                contact,
-                keyword="carrier error 21610 (recipient unsubscribed)",
-                channel=message.channel,
-                actor=Actor.system("Carrier"),
-                conversation_id=message.conversation_id,
-            )
+        _carrier_opt_out(session, message)
     return StatusUpdate(message, changed)
+
+
+def _carrier_opt_out(session: Session, message: Message) -> None:
+    contact = session.get(Contact, message.contact_id)
+    if contact is not None and message.meta.get("purpose") not in STAFF_PURPOSES:
+        contacts.opt_out(
+            session,
+            contact,
+            keyword="carrier error 21610 (recipient unsubscribed)",
+            channel=message.channel,
+            actor=Actor.system("Carrier"),
+            conversation_id=message.conversation_id,
+        )
+
+
+# What dispatch records after handing a message to a provider (or failing to).
+
+
+def _settle(message: Message, status: str) -> None:
+    message.status = status
+    message.lease_owner = None
+    message.lease_expires_at = None
+
+
+def mark_sent(session: Session, message: Message, provider_id: str, status: str) -> None:
+    _settle(message, status)
+    message.provider_id = provider_id
+    message.sent_at = utcnow()
+    message.error_code = message.error_message = None
+    session.add(message)
+
+
+def mark_failed(
+    session: Session, message: Message, code: str | None, reason: str, opt_out: bool = False
+) -> None:
+    """A permanent failure, with the reason the console shows. `opt_out`: the provider says
+    the recipient unsubscribed, so the contact is opted out too."""
+    _settle(message, DeliveryStatus.FAILED)
+    message.error_code = (code or "failed")[:32]
+    message.error_message = reason[:1000]
+    session.add(message)
+    if opt_out:
+        _carrier_opt_out(session, message)
+
+
+def retry_later(
+    session: Session, message: Message, code: str | None, reason: str, at: datetime
+) -> None:
+    """A transient failure: back to the queue, due again at `at`."""
+    _settle(message, DeliveryStatus.QUEUED)
+    message.next_attempt_at = at
+    message.error_code = (code or "retrying")[:32]
+    message.error_message = reason[:1000]
+    session.add(message)
+
+
+def reschedule(session: Session, message: Message, at: datetime) -> None:
+    """Not an attempt: the message waits for its turn (the sending pace, quiet hours)."""
+    _settle(message, DeliveryStatus.QUEUED)
+    message.attempts = max(message.attempts - 1, 0)
+    message.next_attempt_at = at
+    session.add(message)
+
+
+def mark_unknown(session: Session, message: Message, reason: str) -> None:
+    """The provider may have taken the message: shown to a person, never resent by itself."""
+    _settle(message, DeliveryStatus.UNKNOWN)
+    message.error_code = "unknown"
+    message.error_message = reason[:1000]
+    session.add(message)
+
+
+STUCK_REASON = (
+    "The pipeline stopped while sending this message, so it may or may not have gone out. "
+    "Check with the customer before sending it again."
+)
+
+
+def surface_stuck_sends(session: Session, now: datetime) -> int:
+    """Messages left `sending` by a process that died mid-send (its lease expired) become
+    `unknown`: at most once for customers, and visible instead of silently lost."""
+    stuck = session.exec(
+        select(Message).where(
+            Message.status == DeliveryStatus.SENDING,
+            col(Message.lease_expires_at) < now,
+        )
+    ).all()
+    for message in stuck:
+        mark_unknown(session, message, STUCK_REASON)
+    return len(stuck)

@@ -137,6 +137,8 @@ class EventKind(StrEnum):
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_CHANGED = "appointment_changed"
     SETTINGS_CHANGED = "settings_changed"
+    SMS_ALLOWANCE_ALERTED = "sms_allowance_alerted"
+    AUTOMATION_SKIPPED = "automation_skipped"
 
 
 _LABELS = {

@@ -1,19 +1,44 @@
-"""Dispatch: deliver the outbox. Rows are claimed (`queued` -> `sending`, with a lease) and
-committed before the provider is called, so a crash mid-send leaves a `sending` row to be
-surfaced, never a second send."""
+"""Dispatch: deliver the outbox. A row is claimed (`queued` -> `sending`, with a lease) and
+committed before the provider is called, and the provider is called outside any transaction;
+the outcome is written afterwards. A crash mid-send therefore leaves a `sending` row, which
+housekeeping turns into `unknown` for a person to check: a customer is never texted twice.
+
+Transient failures (429, 5xx, refused connections) go back to the queue with exponential
+backoff and jitter (honouring Retry-After); permanent ones are marked failed with a readable
+reason (21610 also opts the contact out); a message whose fate is unknown is never resent."""
 
 from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, or_
 
-from data import outbox
+from data import delivery, outbox, usage, workspaces
+from data.alerts import allowance_alert, allowance_alerted
 from data.clock import utcnow
 from data.db import session_scope
-from data.models import Contact, Message
-from data.vocab import DeliveryStatus, Direction
+from data.models import Contact, Conversation, Message
+from data.vocab import ChannelKind, DeliveryStatus, Direction
+from pipeline import outgoing, pacing
 from pipeline.claims import claim
-from pipeline.senders import Sender
+from pipeline.senders import Outgoing, Permanent, Transient, Unknown
+from pipeline.senders.router import Senders
+
+log = logging.getLogger("inbox.pipeline.dispatch")
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=2)
+BACKOFF_CAP = timedelta(minutes=10)
+
+
+def backoff(attempt: int) -> timedelta:
+    """Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes, each drawn
+    between half and the whole step so that many senders do not retry in step."""
+    step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempt - 1, 0))
+    return step * random.uniform(0.5, 1.0)
 
 
 def claim_due(session: Session, limit: int) -> list[Message]:
@@ -31,25 +56,103 @@ def claim_due(session: Session, limit: int) -> list[Message]:
     return rows
 
 
-def dispatch_due(engine: Engine, sender: Sender, limit: int = 50) -> int:
+def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
     """Send what is due; returns how many messages were handled."""
     with session_scope(engine, write=True) as session:
         claimed = [m.id for m in claim_due(session, limit)]
     for message_id in claimed:
-        with session_scope(engine, write=True) as session:
-            message = session.get(Message, message_id)
-            refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
-            if refusal:
-                message.status = DeliveryStatus.FAILED
-                message.error_code = "opted_out"
-                message.error_message = refusal
-                message.lease_owner = message.lease_expires_at = None
-                session.add(message)
-                continue
-            result = sender.send(message)
-            message.provider_id = result.provider_id
-            message.status = result.status
-            message.sent_at = utcnow()
-            message.lease_owner = message.lease_expires_at = None
-            session.add(message)
+        ready = _prepare(engine, message_id)
+        if ready is not None:
+            _deliver(engine, senders, ready)
     return len(claimed)
+
+
+def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
+    """Checks at send time, in one transaction: opt-outs, the WhatsApp window, the sending
+    pace. Returns what to send now, or None when the message was failed or rescheduled."""
+    now = utcnow()
+    with session_scope(engine, write=True) as session:
+        message = session.get(Message, message_id)
+        if message is None or message.status != DeliveryStatus.SENDING:
+            return None
+        refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
+        if refusal:
+            delivery.mark_failed(session, message, "opted_out", refusal)
+            return None
+        workspace = workspaces.get(session, message.workspace_id)
+        channel = workspaces.channel_for(session, message.workspace_id, message.channel)
+        try:
+            ready = outgoing.build(session, message, workspace, channel, now)
+        except Permanent as failure:
+            delivery.mark_failed(session, message, failure.code, failure.reason)
+            return None
+        reserved = message.meta.get("paced_for")
+        if reserved is None:
+            slot = pacing.reserve(session, message, pacing.rate_for(channel, message.channel), now)
+            if slot > now + pacing.SLACK:
+                # Its turn comes later: back to the queue, keeping the reserved moment.
+                message.meta = {**message.meta, "paced_for": slot.isoformat()}
+                delivery.reschedule(session, message, slot)
+                return None
+        session.expunge(message)
+        return ready
+
+
+def _deliver(engine: Engine, senders: Senders, ready: Outgoing) -> None:
+    message = ready.message
+    failure: Exception | None = None
+    result = None
+    try:
+        result = senders.for_channel(message.channel).send(ready)
+    except (Transient, Permanent, Unknown) as error:
+        failure = error
+    except Exception as error:  # a bug or an unexpected library error: never resend blindly
+        log.exception("sender failed unexpectedly for message %s", message.id)
+        failure = Unknown(f"Sending failed unexpectedly ({type(error).__name__}).", "unknown")
+    with session_scope(engine, write=True) as session:
+        row = session.get(Message, message.id)
+        if row is None:
+            return
+        row.meta = {k: v for k, v in row.meta.items() if k != "paced_for"}
+        if result is not None:
+            delivery.mark_sent(session, row, result.provider_id, result.status)
+            _check_allowance(session, row)
+        elif isinstance(failure, Transient):
+            _retry_or_fail(session, row, failure)
+        elif isinstance(failure, Permanent):
+            delivery.mark_failed(session, row, failure.code, failure.reason, failure.opt_out)
+        else:
+            delivery.mark_unknown(session, row, getattr(failure, "reason", str(failure)))
+
+
+def _retry_or_fail(session: Session, message: Message, failure: Transient) -> None:
+    if message.attempts >= MAX_ATTEMPTS:
+        delivery.mark_failed(
+            session,
+            message,
+            failure.code,
+            f"Gave up after {message.attempts} attempts: {failure.reason}",
+        )
+        return
+    wait = backoff(message.attempts)
+    if failure.retry_after:
+        wait = max(wait, timedelta(seconds=failure.retry_after))
+    delivery.retry_later(session, message, failure.code, failure.reason, utcnow() + wait)
+
+
+def _check_allowance(session: Session, message: Message) -> None:
+    """After an SMS goes out: alert the owner once a month when usage nears the allowance."""
+    if message.channel != ChannelKind.SMS or message.meta.get("purpose") == "alert":
+        return
+    workspace = workspaces.get(session, message.workspace_id)
+    now = utcnow()
+    used = usage.sms_usage(session, workspace, now)
+    if used.near_limit and not allowance_alerted(session, workspace.id, used.month_start):
+        conversation = session.get(Conversation, message.conversation_id)
+        allowance_alert(session, workspace, conversation, used.used)
+
+
+def recover_stuck_sends(engine: Engine) -> int:
+    """Housekeeping: `sending` rows whose process died become `unknown` (see module doc)."""
+    with session_scope(engine, write=True) as session:
+        return delivery.surface_stuck_sends(session, utcnow())

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from data.db import get_engine
-from pipeline.dispatch import dispatch_due
+from pipeline.dispatch import dispatch_due, recover_stuck_sends
 from pipeline.housekeeping import forget_old_webhook_tokens
 from pipeline.lead_cooling import cool_silent_leads
 from pipeline.reply import reply_due
-from pipeline.senders.log import LogSender
+from pipeline.senders.router import Senders
 from pipeline.triage import triage_due
 
 log = logging.getLogger("inbox.pipeline")
@@ -50,10 +50,11 @@ def answer_inbound(engine: Engine) -> int:
 
 
 def jobs() -> list[Job]:
-    sender = LogSender()
+    senders = Senders()
     return [
         Job("answer", answer_inbound, 0.25),
-        Job("dispatch", lambda engine: dispatch_due(engine, sender), 0.5),
+        Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5),
+        Job("stuck_sends", recover_stuck_sends, 60.0),
         Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),
         Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),
     ]
@@ -62,10 +63,11 @@ def jobs() -> list[Job]:
 def run_once(engine: Engine | None = None, max_rounds: int = 1000) -> dict[str, int]:
     """Run every job until none reports work (bounded by `max_rounds`); returns totals."""
     engine = engine or get_engine()
-    totals = {job.name: 0 for job in jobs()}
+    scheduled = jobs()
+    totals = {job.name: 0 for job in scheduled}
     for _ in range(max_rounds):
         busy = False
-        for job in jobs():
+        for job in scheduled:
             done = job.run(engine)
             totals[job.name] += done
             busy = busy or done > 0
@@ -82,7 +84,8 @@ def run_forever() -> None:
     # APScheduler logs every tick at INFO; our jobs log the work they do.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler()
-    for job in jobs():
+    scheduled = jobs()
+    for job in scheduled:
         trigger: dict = (
             {"trigger": "cron", "hour": job.daily_at_hour}
             if job.daily_at_hour is not None
@@ -98,7 +101,7 @@ def run_forever() -> None:
         )
     # SIGTERM (from `inbox up`, systemd) stops the scheduler the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    log.info("pipeline started with jobs: %s", ", ".join(j.name for j in jobs()))
+    log.info("pipeline started with jobs: %s", ", ".join(j.name for j in scheduled))
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
     log.info("pipeline stopped")

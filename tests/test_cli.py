@@ -649,7 +649,9 @@ def test_pipeline_once_sends_a_queued_message_through_the_log_sender(
 def test_pipeline_once_with_nothing_queued_reports_zero(engine: Engine, acme) -> None:
     result = inbox("pipeline", "--once")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "answer: 0, dispatch: 0, lead_cooling: 0, webhook_tokens: 0"
+    assert result.stdout.strip() == (
+        "answer: 0, dispatch: 0, stuck_sends: 0, lead_cooling: 0, webhook_tokens: 0"
+    )
 
 
 # --- simulate ------------------------------------------------------------------------------

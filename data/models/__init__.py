@@ -5,6 +5,7 @@ from data.models.contact import Appointment, Contact, Note
 from data.models.conversation import Conversation, Message
 from data.models.event import Event
 from data.models.knowledge import KnowledgeEntry
+from data.models.pacing import SenderPace
 from data.models.webhook import InstanceSecret, WebhookNonce
 from data.models.workspace import Channel, User, Workspace
 
@@ -19,6 +20,7 @@ __all__ = [
     "KnowledgeEntry",
     "Message",
     "Note",
+    "SenderPace",
     "User",
     "WebhookNonce",
     "Workspace",

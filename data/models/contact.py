@@ -38,6 +38,8 @@ class Contact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     last_inbound_at: datetime | None = None
+    #: When the one follow-up after a quote went out.
+    followed_up_at: datetime | None = None
 
     @property
     def opted_out(self) -> bool:

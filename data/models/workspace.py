@@ -51,6 +51,15 @@ class Workspace(SQLModel, table=True):
     sentiment_trend_threshold: float = Field(default=-0.35, ge=-1, le=0)
     #: A lead silent this many days cools to COLD (the nightly job).
     cold_after_days: int = Field(default=14, ge=1, le=365)
+    #: Appointment reminders go this many hours before the visit.
+    reminder_hours: int = Field(default=24, ge=1, le=168)
+    #: A Quoted lead silent this many days gets one follow-up.
+    follow_up_days: int = Field(default=3, ge=1, le=60)
+    #: No automated message between these local times ("HH:MM"); it waits for the morning.
+    quiet_hours_start: str = Field(default="21:00", max_length=5)
+    quiet_hours_end: str = Field(default="08:00", max_length=5)
+    #: At most this many automatic emails to one sender a day, so two robots cannot loop.
+    email_auto_replies_per_day: int = Field(default=3, ge=0, le=50)
     created_at: datetime = Field(default_factory=utcnow)
 
 

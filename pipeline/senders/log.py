@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from data.models import Message
 from data.vocab import DeliveryStatus
-from pipeline.senders import SendResult
+from pipeline.senders import Outgoing, SendResult
 
 log = logging.getLogger("inbox.sender.log")
 
@@ -16,7 +15,8 @@ log = logging.getLogger("inbox.sender.log")
 class LogSender:
     name = "log"
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, outgoing: Outgoing) -> SendResult:
+        message = outgoing.message
         log.info(
             "send %s message %s to %s (%d chars)",
             message.channel,

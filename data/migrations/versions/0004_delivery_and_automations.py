@@ -1,0 +1,50 @@
+"""delivery and automations: sending pace, reminder and follow-up settings, quiet hours
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25 10:45:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+_WORKSPACE_COLUMNS = [
+    ("reminder_hours", sa.Integer(), "24"),
+    ("follow_up_days", sa.Integer(), "3"),
+    ("quiet_hours_start", sqlmodel.sql.sqltypes.AutoString(length=5), "21:00"),
+    ("quiet_hours_end", sqlmodel.sql.sqltypes.AutoString(length=5), "08:00"),
+    ("email_auto_replies_per_day", sa.Integer(), "3"),
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sender_pace",
+        sa.Column("sender", sqlmodel.sql.sqltypes.AutoString(length=340), nullable=False),
+        sa.Column("next_free_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("sender"),
+    )
+    with op.batch_alter_table("workspace", schema=None) as batch_op:
+        for name, kind, default in _WORKSPACE_COLUMNS:
+            batch_op.add_column(sa.Column(name, kind, nullable=False, server_default=default))
+    with op.batch_alter_table("contact", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("followed_up_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contact", schema=None) as batch_op:
+        batch_op.drop_column("followed_up_at")
+    with op.batch_alter_table("workspace", schema=None) as batch_op:
+        for name, _, _ in reversed(_WORKSPACE_COLUMNS):
+            batch_op.drop_column(name)
+    op.drop_table("sender_pace")
