@@ -13,7 +13,7 @@ targets for the offline responder:
 Each message is judged on its own, in a fresh AI-managed conversation, at a fixed time inside
 business hours (Tuesday 10:00 in the business's time zone).
 
-    python -m bench.eval_ai [--set tuning|holdout|both] [--show-misses] [--json]
+    python -m bench.eval_ai [--set tuning|holdout|fresh|all] [--show-misses] [--json]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from data.vocab import EscalationReason
 SETS = {
     "tuning": Path(__file__).parent / "eval_data" / "brightwater_messages.jsonl",
     "holdout": Path(__file__).parent / "eval_data" / "brightwater_holdout.jsonl",
+    "fresh": Path(__file__).parent / "eval_data" / "brightwater_fresh.jsonl",
 }
 DATA = SETS["tuning"]
 TARGETS = {"answer_accuracy": 0.85, "person_recall": 0.95, "neutral_escalated_max": 0.05}
@@ -172,12 +173,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--set",
-        choices=[*SETS, "both"],
-        default="both",
-        help="tuning: the set the rules were tuned on; holdout: written apart, never tuned on",
+        choices=[*SETS, "all"],
+        default="all",
+        help="tuning: the set the rules were tuned on; holdout: written apart and looked at "
+        "once to improve the rules; fresh: never looked at",
     )
     args = parser.parse_args()
-    names = list(SETS) if args.set == "both" else [args.set]
+    names = list(SETS) if args.set == "all" else [args.set]
     met = True
     for name in names:
         summary, rows = evaluate(SETS[name])

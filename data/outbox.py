@@ -8,11 +8,13 @@ person's reply takes the conversation over, and a first reply moves a New lead t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from data import contacts, conversations, events, sms, workspaces
+from data.clock import as_utc, utcnow
 from data.events import Actor
 from data.models import Contact, Conversation, Message
 from data.vocab import (
@@ -54,6 +56,19 @@ class NoAddress(OutboxError):
 
 class OptedOut(OutboxError):
     pass
+
+
+class OutsideWindow(OutboxError):
+    pass
+
+
+#: WhatsApp allows free-form messages for 24 hours after the customer's last message.
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def _whatsapp_window_open(conversation: Conversation) -> bool:
+    last = conversation.last_inbound_at
+    return last is not None and utcnow() - as_utc(last) <= WHATSAPP_WINDOW
 
 
 def contact_address(contact: Contact, channel: str) -> str | None:
@@ -123,6 +138,18 @@ def enqueue(
         # A quick action on another channel (Text from an email thread) lands in the
         # customer's conversation on that channel, so their answer threads with it.
         conversation, _ = conversations.find_or_create(session, contact, channel, own.id)
+
+    if channel == ChannelKind.WHATSAPP and not _whatsapp_window_open(conversation):
+        template = (own.config or {}).get("whatsapp_template") or {}
+        if sender.is_person or not template.get("content_sid"):
+            raise OutsideWindow(
+                "WhatsApp's 24-hour window is closed: the customer has to write first"
+                + (
+                    "."
+                    if template.get("content_sid")
+                    else ", or set up an approved template for automated messages (Settings)."
+                )
+            )
 
     message = Message(
         workspace_id=conversation.workspace_id,

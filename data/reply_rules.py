@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
-from data import conversations, usage
+from data import conversations, usage, workspaces
 from data.clock import as_utc
 from data.models import Contact, Conversation, Message, Workspace
-from data.vocab import ChannelKind
-
-WHATSAPP_WINDOW = timedelta(hours=24)
+from data.outbox import WHATSAPP_WINDOW
+from data.vocab import ChannelKind, Direction, SenderKind
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,10 @@ def silence(
         return Silence(reason)
     if message.meta.get("no_auto_reply"):
         return Silence("This email must not get an automatic reply (auto-mail, list or bounce).")
+    if conversation.channel == ChannelKind.EMAIL:
+        quiet = _email_loop_guard(session, workspace, contact, message, now)
+        if quiet:
+            return quiet
     if conversation.channel == ChannelKind.WHATSAPP:
         last = conversation.last_inbound_at
         if last is None or as_utc(now) - as_utc(last) > WHATSAPP_WINDOW:
@@ -50,4 +53,31 @@ def silence(
         and usage.sms_usage(session, workspace, now).exhausted
     ):
         return Silence("The SMS allowance for this month is used up.", "sms_allowance")
+    return None
+
+
+def _email_loop_guard(
+    session: Session, workspace: Workspace, contact: Contact, message: Message, now: datetime
+) -> Silence | None:
+    """Two auto-responders must never loop: no automatic reply to the workspace's own
+    addresses, and at most `email_auto_replies_per_day` to one sender a day."""
+    sender = (message.from_address or "").lower()
+    own = {c.address.lower() for c in workspaces.channels(session, workspace.id)}
+    if sender in own:
+        return Silence("The email came from one of the business's own addresses.")
+    sent = session.exec(
+        select(func.count()).where(
+            Message.workspace_id == workspace.id,
+            Message.contact_id == contact.id,
+            Message.channel == ChannelKind.EMAIL,
+            Message.direction == Direction.OUTBOUND,
+            col(Message.sender_kind).in_([SenderKind.AI, SenderKind.AUTOMATION]),
+            col(Message.created_at) >= as_utc(now) - timedelta(days=1),
+        )
+    ).one()
+    if sent >= workspace.email_auto_replies_per_day:
+        return Silence(
+            f"Already {sent} automatic emails to this sender today (limit "
+            f"{workspace.email_auto_replies_per_day}): a person answers from here."
+        )
     return None

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from data.clock import as_utc
 from data.models import Channel, Contact, Conversation, Message, Workspace
-from data.reply_rules import WHATSAPP_WINDOW
+from data.outbox import WHATSAPP_WINDOW
 from data.vocab import ChannelKind, Direction, SenderKind
 from pipeline.senders import Outgoing, Permanent
 

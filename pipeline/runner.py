@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from data.db import get_engine
+from pipeline.automations import run_automations
 from pipeline.dispatch import dispatch_due, recover_stuck_sends
 from pipeline.housekeeping import forget_old_webhook_tokens
 from pipeline.lead_cooling import cool_silent_leads
@@ -54,6 +55,7 @@ def jobs() -> list[Job]:
     return [
         Job("answer", answer_inbound, 0.25),
         Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5),
+        Job("automations", run_automations, 60.0),
         Job("stuck_sends", recover_stuck_sends, 60.0),
         Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),
         Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),

@@ -12,6 +12,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from data.settings import Settings
 from data.vocab import ChannelKind, DeliveryStatus
@@ -81,9 +82,7 @@ def classify(error: Exception) -> Exception:
             return Transient(f"Twilio answered {error.status}; trying again.", str(code or ""))
         reason = PERMANENT.get(code or 0, f"Twilio refused the message: {error.msg}")
         return Permanent(reason, str(code or error.status), opt_out=code == OPT_OUT_CODE)
-    if isinstance(error, requests.ConnectionError | requests.ConnectTimeout) and not isinstance(
-        error, requests.ReadTimeout
-    ):
+    if isinstance(error, requests.ConnectTimeout) or _never_connected(error):
         return Transient("Could not reach Twilio; trying again.", "connection")
     if isinstance(error, requests.RequestException):
         return Unknown(
@@ -92,6 +91,17 @@ def classify(error: Exception) -> Exception:
             "unknown",
         )
     return error
+
+
+def _never_connected(error: Exception) -> bool:
+    """Whether the connection failed before the request went out (so nothing was sent). A
+    connection closed after sending is also a ConnectionError, but then Twilio may have the
+    message."""
+    if not isinstance(error, requests.ConnectionError):
+        return False
+    cause = error.args[0] if error.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, NewConnectionError | NameResolutionError)
 
 
 class TwilioSender:
