@@ -180,7 +180,9 @@ def read_pick(text: str, offered: Sequence[datetime], hours: Hours) -> datetime 
         return offered[index - 1] if 1 <= index <= len(offered) else None
     for word, index in _ORDINALS.items():
         if re.search(rf"\b(?:the\s+)?{word}\s+(?:one|option|slot|time)\b", text):
-            return offered[index - 1] if -len(offered) <= index - 1 < len(offered) else offered[-1]
+            if index == -1:  # "the last one"
+                return offered[-1]
+            return offered[index - 1] if index <= len(offered) else None
     local = [as_utc(o).astimezone(hours.zone) for o in offered]
     weekday = _weekday_in(text)
     clock = _time_in(text)

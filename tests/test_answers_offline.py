@@ -130,11 +130,6 @@ def test_a_booking_request_for_tomorrow_is_offered_slots_tomorrow() -> None:
     assert reply.slots == free_slots(HOURS, OPEN, [], on=date(2026, 11, 25))
 
 
-@pytest.mark.xfail(
-    reason="the day name matches the hours entry ('saturday' is an hours synonym), and an "
-    "answered booking offers the next slots, not the slots on the day asked for",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["any openings saturday?", "book me for saturday"])
 def test_a_booking_request_for_saturday_is_offered_slots_on_saturday(text: str) -> None:
     reply = respond(text)

@@ -152,11 +152,6 @@ def test_a_customer_asking_for_a_real_person_is_escalated_as_wanting_a_person() 
     assert result.escalation_note == "The customer asked for a person."
 
 
-@pytest.mark.xfail(
-    reason="'take my number ...' is read as a clear opt-out, so a customer asking for a call "
-    "back is opted out and not escalated",
-    strict=True,
-)
 def test_a_customer_leaving_their_number_for_a_call_back_is_escalated_not_opted_out() -> None:
     result = assess("take my number and call me back")
     assert (result.opt_out, result.escalation) == (None, EscalationReason.ASKED_FOR_PERSON)

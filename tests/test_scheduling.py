@@ -189,11 +189,6 @@ def test_a_customer_picks_an_offered_slot_by_number_ordinal_or_day_and_time(text
     assert read_pick(text, OFFERED, HOURS) == OFFERED[index]
 
 
-@pytest.mark.xfail(
-    reason="'last' is stored as index -1 and then read as offered[index - 1], the one before "
-    "the last",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["the last one", "last option"])
 def test_the_last_one_picks_the_last_offered_slot(text: str) -> None:
     assert read_pick(text, OFFERED, HOURS) == OFFERED[-1]

@@ -57,8 +57,9 @@ _WANTS_PERSON = _any(
 _OPT_OUT_CLEAR = _any(
     r"\b(?:stop|quit|cease)\s+(?:texting|messaging|contacting|emailing|calling|sending|"
     r"bugging|bothering|spamming)\b",
-    r"\b(?:take|remove|delete)\s+(?:me|my\s+(?:number|name|info|email|phone))"
-    r"(?:\s+(?:off|from))?\b(?!\s+(?:a\s+)?(?:quote|estimate|appointment))",
+    r"\b(?:take|remove|delete)\s+(?:me|my\s+(?:number|name|info|email|phone))\s+(?:off|from)\b"
+    r"(?!\s+(?:a|the|your)?\s*(?:quote|estimate|appointment|schedule|job))",
+    r"\b(?:remove|delete)\s+(?:me|my\s+(?:number|name|info|email|phone))\W*$",
     r"\b(?:take|get)\s+me\s+off\b",
     r"\bdelete\s+(?:this|my)\s+(?:number|contact)\b",
     r"\b(?:do\s+not|don'?t|dont|never)\s+(?:text|message|msg|contact|email|call|sms)\s+me\b",
@@ -105,6 +106,8 @@ _BOOKING = _any(
     r"\b(?:set\s+up|get\s+on)\s+(?:a\s+time|the\s+schedule)\b",
     r"\b(?:when\s+can\s+(?:you|u|someone)|earliest|anything\s+(?:today|tomorrow|this|next))\b",
     r"\b(?:need|want|get)\s+(?:some\s?one|a\s+(?:plumber|tech))\s+(?:to\s+)?(?:come|look)\b",
+    r"\b(?:can|could)\s+(?:you|u|y'?all)\s+do\s+(?:today|tomorrow|mon|tue|wed|thu|fri|sat|sun|"
+    r"next|this|\d)",
 )
 _PRICE = _any(
     r"\bhow\s+much\b|\bcost|\bprice|\bpricing\b|\bquote|\bestimate|\bfee\b|\bcharge|\brates?\b"
@@ -114,7 +117,7 @@ _INJECTION = _any(
     r"prior\s+|above\s+|earlier\s+)?(?:instructions|rules|prompts?|above|directions)\b",
     r"\bsystem\s*(?:prompt|override|message)\b|^\W*system\s*:|\badmin\s+override\b",
     r"\byou\s+are\s+now\b|\bpretend\s+(?:you\s+are|to\s+be)\b|\bact\s+as\b|\bjailbreak\b|\bDAN\b",
-    r"\b(?:repeat|print|show|reveal|output)\s+(?:the\s+|your\s+|me\s+)?(?:text\s+above|"
+    r"\b(?:repeat|print|show|reveal|output)\s+(?:(?:the|your|me|us|all|full)\s+){0,3}(?:text\s+above|"
     r"instructions|prompt|system|hidden|config|api\s+keys?|contents)\b",
     r"</?\s*(?:user|system|assistant)\s*>|\bassistant\s*:",
     r"\b(?:tell|give|send)\s+me\s+(?:your|the)\s+(?:hidden\s+|secret\s+|system\s+|original\s+)?"

@@ -87,7 +87,8 @@ class OfflineResponder:
                 **extra,
             )
             if found.booking and request.free_slots:
-                return self._offer(request, extra, prefix=answer, base=reply)
+                asked_day = _for_day_asked(request, last)
+                return self._offer(asked_day, extra, prefix=answer, base=reply)
             return self._after_hours(request, reply)
         if found.booking:
             return self._offer(_for_day_asked(request, last), extra)
