@@ -139,6 +139,7 @@ class EventKind(StrEnum):
     SETTINGS_CHANGED = "settings_changed"
     SMS_ALLOWANCE_ALERTED = "sms_allowance_alerted"
     AUTOMATION_SKIPPED = "automation_skipped"
+    CALL_REQUESTED = "call_requested"
 
 
 _LABELS = {

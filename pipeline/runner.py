@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from data.db import get_engine
 from pipeline.automations import run_automations
+from pipeline.calls import place_requested_calls
 from pipeline.dispatch import dispatch_due, recover_stuck_sends
 from pipeline.housekeeping import forget_old_webhook_tokens
 from pipeline.lead_cooling import cool_silent_leads
@@ -55,6 +56,7 @@ def jobs() -> list[Job]:
     return [
         Job("answer", answer_inbound, 0.25),
         Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5),
+        Job("calls", place_requested_calls, 1.0),
         Job("automations", run_automations, 60.0),
         Job("stuck_sends", recover_stuck_sends, 60.0),
         Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),

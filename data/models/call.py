@@ -18,6 +18,7 @@ class Call(SQLModel, table=True):
     __table_args__ = (
         Index("uq_call_provider", "workspace_id", "provider_id", unique=True),
         Index("ix_call_contact", "contact_id", "started_at"),
+        Index("ix_call_status", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,3 +39,7 @@ class Call(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     created_at: datetime = Field(default_factory=utcnow)
+    #: Click-to-call: the operator's phone rung first, then bridged to the customer.
+    bridge_address: str | None = Field(default=None, max_length=32)
+    #: Why a click-to-call could not be placed, in words for the console.
+    error_message: str | None = Field(default=None, max_length=1000)

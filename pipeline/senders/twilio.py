@@ -135,7 +135,7 @@ class TwilioSender:
 
     def call(self, operator: str, customer: str, from_number: str) -> str:
         """Ring `operator` from the AI number; when they answer, connect `customer`.
-        Returns the CallSid."""
+        Returns the CallSid. (Build the sender with the voice webhook as its callback.)"""
         twiml = (
             f'<Response><Say>Connecting you to your customer.</Say><Dial callerId="{from_number}">'
             f"<Number>{customer}</Number></Dial></Response>"
@@ -145,11 +145,7 @@ class TwilioSender:
                 to=operator,
                 from_=from_number,
                 twiml=twiml,
-                **(
-                    {"status_callback": self.status_callback.replace("/status", "/voice")}
-                    if self.status_callback
-                    else {}
-                ),
+                **({"status_callback": self.status_callback} if self.status_callback else {}),
             )
         except Exception as error:
             raise classify(error) from error

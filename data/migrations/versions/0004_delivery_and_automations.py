@@ -1,4 +1,5 @@
-"""delivery and automations: sending pace, reminder and follow-up settings, quiet hours
+"""delivery and automations: sending pace, reminder and follow-up settings, quiet hours,
+click-to-call fields
 
 Revision ID: 0004
 Revises: 0003
@@ -39,9 +40,21 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("followed_up_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
         )
+    with op.batch_alter_table("call", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("bridge_address", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("error_message", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True)
+        )
+        batch_op.create_index("ix_call_status", ["status"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("call", schema=None) as batch_op:
+        batch_op.drop_index("ix_call_status")
+        batch_op.drop_column("error_message")
+        batch_op.drop_column("bridge_address")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_column("followed_up_at")
     with op.batch_alter_table("workspace", schema=None) as batch_op:
