@@ -19,6 +19,7 @@ from data.scheduling import Hours, format_slot
 from data.vocab import (
     REPLYABLE_CHANNELS,
     AppointmentStatus,
+    ConversationStatus,
     EventKind,
     LeadStatus,
     ManagedBy,
@@ -92,15 +93,13 @@ def _send(
     if conversation is None:
         _skip(session, workspace, contact, what, "no conversation to send it in", None)
         return False
+    busy = None
     if conversation.managed_by == ManagedBy.HUMAN:
-        _skip(
-            session,
-            workspace,
-            contact,
-            what,
-            "a person is handling the conversation",
-            conversation.id,
-        )
+        busy = "a person is handling the conversation"
+    elif conversation.status == ConversationStatus.ESCALATED:
+        busy = "the conversation is escalated to a person"
+    if busy:
+        _skip(session, workspace, contact, what, busy, conversation.id)
         return False
     try:
         outbox.enqueue(session, conversation, text, Actor.automation(what), purpose=purpose)
@@ -149,7 +148,8 @@ def send_reminders(session: Session, workspace: Workspace, now: datetime) -> int
 
 
 def due_follow_ups(session: Session, workspace: Workspace, now: datetime) -> list[Contact]:
-    """Quoted leads who have been silent `follow_up_days` and got no follow-up yet."""
+    """Quoted leads who have been silent `follow_up_days` and got no follow-up yet (opted-out
+    ones too: their skip is recorded as an Event once)."""
     cutoff = as_utc(now) - timedelta(days=workspace.follow_up_days)
     return list(
         session.exec(
@@ -157,7 +157,6 @@ def due_follow_ups(session: Session, workspace: Workspace, now: datetime) -> lis
                 Contact.workspace_id == workspace.id,
                 Contact.lead_status == LeadStatus.QUOTED,
                 col(Contact.followed_up_at).is_(None),
-                col(Contact.opted_out_at).is_(None),
                 col(Contact.last_inbound_at) < cutoff,
             )
         )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from data import contacts, conversations, events, sms, workspaces
+from data.answers.formatting import email_subject
 from data.clock import as_utc, utcnow
 from data.events import Actor
 from data.models import Contact, Conversation, Message
@@ -134,6 +135,9 @@ def enqueue(
                 "The customer opted out of messages. Sending needs an explicit override."
             )
 
+    if channel == ChannelKind.EMAIL and not subject:
+        # Replies keep the thread's subject: mail clients split threads whose subject changes.
+        subject = email_subject(conversation.subject) if channel == conversation.channel else None
     if channel != conversation.channel:
         # A quick action on another channel (Text from an email thread) lands in the
         # customer's conversation on that channel, so their answer threads with it.

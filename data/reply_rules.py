@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from data import conversations, usage, workspaces
+from data import alerts, conversations, usage, workspaces
 from data.clock import as_utc
 from data.models import Contact, Conversation, Message, Workspace
 from data.outbox import WHATSAPP_WINDOW
@@ -63,14 +63,20 @@ def _email_loop_guard(
     addresses, and at most `email_auto_replies_per_day` to one sender a day."""
     sender = (message.from_address or "").lower()
     own = {c.address.lower() for c in workspaces.channels(session, workspace.id)}
+    # The people who get alerts too: an out-of-office answering an alert must not loop.
+    own |= {
+        address.lower()
+        for kind, address, _ in alerts.recipients(session, workspace)
+        if kind == ChannelKind.EMAIL
+    }
     if sender in own:
         return Silence("The email came from one of the business's own addresses.")
     sent = session.exec(
         select(func.count()).where(
             Message.workspace_id == workspace.id,
-            Message.contact_id == contact.id,
             Message.channel == ChannelKind.EMAIL,
             Message.direction == Direction.OUTBOUND,
+            func.lower(Message.to_address) == sender,
             col(Message.sender_kind).in_([SenderKind.AI, SenderKind.AUTOMATION]),
             col(Message.created_at) >= as_utc(now) - timedelta(days=1),
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session
 
 from data import appointments, contacts, conversations, escalations
@@ -203,11 +202,6 @@ def test_an_opted_out_quoted_lead_gets_no_follow_up(session: Session) -> None:
     assert outbound(session, result.conversation.id, FOLLOW_UP) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="due_follow_ups leaves opted-out contacts out of the query, so unlike a reminder "
-    "the skipped follow-up records no automation_skipped Event.",
-)
 def test_an_opted_out_quoted_leads_skipped_follow_up_is_an_event(session: Session) -> None:
     workspace = make_business(session)
     quoted_lead(session, silent_since=NOW - timedelta(days=5))
@@ -228,11 +222,6 @@ def test_a_quoted_lead_a_person_took_over_gets_no_follow_up_and_an_event(
     assert skipped_reasons(session) == ["a person is handling the conversation"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="send_follow_ups only skips managed_by == human; an escalated conversation (status "
-    "escalated, managed_by still ai) gets the cheerful quote follow-up.",
-)
 def test_a_quoted_lead_waiting_for_a_person_after_an_escalation_gets_no_follow_up(
     session: Session,
 ) -> None:

@@ -313,11 +313,6 @@ def test_an_escalation_alert_email_goes_to_the_alert_address_unthreaded(
     assert all("Escalated" not in (m["Subject"] or "") for m in handler.to(CUSTOMER))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Only AI answers get the thread's 'Re:' subject; the holding reply (and reminders, "
-    "follow-ups) in an email thread go out as 'Message from Acme Plumbing'.",
-)
 def test_the_holding_reply_to_an_escalated_email_keeps_the_threads_subject(
     engine, session: Session, smtp, senders: Senders
 ) -> None:

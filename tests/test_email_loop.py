@@ -210,11 +210,6 @@ def test_an_auto_submitted_reply_to_our_email_gets_no_reply(
     assert replies_to(session, auto) == [] and len(handler.mails) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The loop guard counts every automatic email on the contact, including escalation "
-    "alerts sent to the owner's alert address, against the customer's daily limit.",
-)
 def test_escalation_alerts_to_the_owner_do_not_count_against_the_customers_limit(
     engine, session: Session, mailbox, senders: Senders
 ) -> None:
