@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from data.clock import utcnow
-from data.models import Message
+from data.models import Conversation, Message
 from data.vocab import Direction
 
 #: How long a claim holds a message; INBOX_PIPELINE_LEASE_SECONDS shortens it (crash tests).
@@ -54,9 +54,18 @@ def claim(session: Session, due: Any, order: Any, limit: int) -> list[Message]:
     return rows
 
 
-def locked_if_still_ours(session: Session, message_id: int, due: Any) -> Message | None:
+def locked_if_still_ours(
+    session: Session, message_id: int, conversation_id: int, due: Any
+) -> Message | None:
     """The message, locked for this transaction, if it is still due and this process still
-    holds its lease (an expired lease may have passed to another process)."""
+    holds its lease (an expired lease may have passed to another process).
+
+    Its conversation is locked first: every job that changes a conversation's messages takes
+    the conversation, then the message, so two processes never wait on each other in a cycle
+    (triage of one message and the reply to an earlier one in the same conversation did)."""
+    session.exec(
+        select(Conversation.id).where(Conversation.id == conversation_id).with_for_update()
+    ).first()
     message = session.exec(
         select(Message).where(Message.id == message_id, due).with_for_update()
     ).first()

@@ -64,12 +64,15 @@ def handle(engine: Engine, message_id: int) -> None:
         message = session.get(Message, message_id)
         if message is None or message.reply_due_at is None:
             return
+        conversation_id = message.conversation_id
         prepared = Prepared(
             reply_request(session, message), knowledge.index_for(session, message.workspace_id)
         )
     reply = ai.answer(prepared.request, prepared.knowledge)
     with session_scope(engine, write=True) as session:
-        message = locked_if_still_ours(session, message_id, col(Message.reply_due_at).is_not(None))
+        message = locked_if_still_ours(
+            session, message_id, conversation_id, col(Message.reply_due_at).is_not(None)
+        )
         if message is not None:
             apply(session, message, reply)
 
@@ -82,7 +85,7 @@ def apply(session: Session, message: Message, reply: Reply) -> None:
     session.add(message)
     if newer_pending(session, message):
         return  # a newer message of the burst carries the reply
-    conversation = session.get(Conversation, message.conversation_id)
+    conversation = session.get(Conversation, message.conversation_id, with_for_update=True)
     contact = session.get(Contact, message.contact_id)
     workspace = workspaces.get(session, message.workspace_id)
     now = utcnow()

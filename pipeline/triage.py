@@ -49,14 +49,14 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
     """Triage what is waiting; returns how many messages this process claimed."""
     with session_scope(engine, write=True) as session:
         claimed = [
-            (m.id, message_text(m))
+            (m.id, m.conversation_id, message_text(m))
             for m in claim_inbound(session, _untriaged(), col(Message.created_at), limit)
         ]
-    for message_id, text in claimed:
+    for message_id, conversation_id, text in claimed:
         # Scored outside the transaction: the AI backend, when it scores, is a network call.
         score = ai.sentiment(text, vader.score(text)) if text else None
         with session_scope(engine, write=True) as session:
-            message = locked_if_still_ours(session, message_id, _untriaged())
+            message = locked_if_still_ours(session, message_id, conversation_id, _untriaged())
             if message is not None:
                 triage(session, message, score)
     return len(claimed)
@@ -71,7 +71,10 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
     text = message_text(message)
     if message.meta.get("keyword") or message.channel not in REPLYABLE_CHANNELS or not text:
         return  # keywords were handled at ingest; call transcripts are read-only
-    conversation = session.get(Conversation, message.conversation_id)
+    # Locked (callers through claims.locked_if_still_ours already hold it): two processes
+    # triaging two messages of one conversation would otherwise fold their sentiment into the
+    # same old trend, or both escalate it.
+    conversation = session.get(Conversation, message.conversation_id, with_for_update=True)
     contact = session.get(Contact, message.contact_id)
     workspace = workspaces.get(session, message.workspace_id)
     thresholds = Thresholds(
