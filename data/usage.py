@@ -3,6 +3,7 @@ time zone) against the workspace's `sms_allowance`."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -45,8 +46,33 @@ def month_start(workspace: Workspace, now: datetime) -> datetime:
     return start.astimezone(ZoneInfo("UTC"))
 
 
+#: A workspace far from its allowance (more than this many segments left) is not summed
+#: again for CACHE_SECONDS: the sum reads every SMS of the month, and runs for every reply.
+FAR_FROM_LIMIT = 200
+CACHE_SECONDS = 60.0
+_recent: dict[int, tuple[float, SmsUsage]] = {}
+
+
 def sms_usage(session: Session, workspace: Workspace, now: datetime) -> SmsUsage:
-    """Segments of outbound SMS queued or sent this billing month."""
+    """Segments of outbound SMS queued or sent this billing month. Near the allowance it is
+    always counted afresh; far from it, a count up to a minute old is used."""
+    cached = _recent.get(workspace.id)
+    clock = time.monotonic()
+    if (
+        cached is not None
+        and clock - cached[0] < CACHE_SECONDS
+        and cached[1].allowance == workspace.sms_allowance
+        and cached[1].month_start == month_start(workspace, now)
+        and cached[1].left > FAR_FROM_LIMIT
+    ):
+        return cached[1]
+    counted = count_sms_usage(session, workspace, now)
+    _recent[workspace.id] = (clock, counted)
+    return counted
+
+
+def count_sms_usage(session: Session, workspace: Workspace, now: datetime) -> SmsUsage:
+    """Segments of outbound SMS queued or sent this billing month, counted now."""
     start = month_start(workspace, now)
     used = session.exec(
         select(func.coalesce(func.sum(Message.segments), 0)).where(

@@ -67,9 +67,14 @@ def locked_if_still_ours(
         select(Conversation.id).where(Conversation.id == conversation_id).with_for_update()
     ).first()
     message = session.exec(
-        select(Message).where(Message.id == message_id, due).with_for_update()
+        select(Message).where(Message.id == message_id).with_for_update()
     ).first()
     if message is None or message.lease_owner != worker_id():
+        return None
+    if not session.exec(select(Message.id).where(Message.id == message_id, due)).first():
+        # Finished meanwhile (a newer message of its burst took the reply over): let go.
+        release(message)
+        session.add(message)
         return None
     return message
 

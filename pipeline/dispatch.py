@@ -86,14 +86,10 @@ def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
         except Permanent as failure:
             delivery.mark_failed(session, message, failure.code, failure.reason)
             return None
-        reserved = message.meta.get("paced_for")
-        if reserved is None:
-            slot = pacing.reserve(session, message, pacing.rate_for(channel, message.channel), now)
-            if slot > now + pacing.SLACK:
-                # Its turn comes later: back to the queue, keeping the reserved moment.
-                message.meta = {**message.meta, "paced_for": slot.isoformat()}
-                delivery.reschedule(session, message, slot)
-                return None
+        slot = pacing.turn(session, message, pacing.rate_for(channel, message.channel), now)
+        if slot > now + pacing.SLACK:
+            delivery.reschedule(session, message, slot)  # its turn comes later
+            return None
         session.expunge(message)
         return ready
 
@@ -137,7 +133,9 @@ def _retry_or_fail(session: Session, message: Message, failure: Transient) -> No
     wait = backoff(message.attempts)
     if failure.retry_after:
         wait = max(wait, timedelta(seconds=failure.retry_after))
-    delivery.retry_later(session, message, failure.code, failure.reason, utcnow() + wait)
+    delivery.retry_later(
+        session, message, failure.code, f"{failure.reason} Trying again.", utcnow() + wait
+    )
 
 
 def _check_allowance(session: Session, message: Message) -> None:

@@ -28,26 +28,47 @@ def rate_for(channel: Channel | None, kind: str) -> float | None:
     return DEFAULT_RATES.get(kind)
 
 
-def reserve(session: Session, message: Message, rate: float | None, now: datetime) -> datetime:
-    """The moment `message` may be sent (now, or later), reserving it so that the next
-    message from the same address goes one interval after. Call inside the transaction that
-    then either sends or reschedules the message."""
-    if not rate:
-        return now
-    key = f"{message.channel}:{message.from_address}"
+def _pace_row(session: Session, key: str, now: datetime) -> SenderPace:
     pace = session.exec(
         select(SenderPace).where(SenderPace.sender == key).with_for_update()
     ).first()
     if pace is None:
-        pace = SenderPace(sender=key, next_free_at=now)
         try:
             with session.begin_nested():
-                session.add(pace)
+                session.add(SenderPace(sender=key, next_free_at=now))
         except IntegrityError:  # another process created it first
-            pace = session.exec(
-                select(SenderPace).where(SenderPace.sender == key).with_for_update()
-            ).one()
-    slot = max(as_utc(now), as_utc(pace.next_free_at))
-    pace.next_free_at = slot + timedelta(seconds=1 / rate)
+            pass
+        pace = session.exec(
+            select(SenderPace).where(SenderPace.sender == key).with_for_update()
+        ).one()
+    return pace
+
+
+def turn(session: Session, message: Message, rate: float | None, now: datetime) -> datetime:
+    """The moment `message` may be handed to the provider: `now` means go (and the send is
+    recorded), a later moment means wait until then. A message seen for the first time
+    reserves the next free moment, so a burst is spread at the rate; and every send waits one
+    interval after the address's previous send, so a send that went late (behind a slow one)
+    cannot bring the next too close. Call inside the transaction that then sends or
+    reschedules the message; the row lock makes processes take turns."""
+    if not rate:
+        return now
+    interval = timedelta(seconds=1 / rate)
+    now = as_utc(now)
+    pace = _pace_row(session, f"{message.channel}:{message.from_address}", now)
+    reserved = message.meta.get("paced_for")
+    if reserved is None:
+        slot = max(now, as_utc(pace.next_free_at))
+        pace.next_free_at = slot + interval
+        if slot > now + SLACK:
+            session.add(pace)
+            message.meta = {**message.meta, "paced_for": slot.isoformat()}
+            return slot
+    earliest = as_utc(pace.last_sent_at) + interval if pace.last_sent_at else now
+    if earliest > now + SLACK:
+        pace.next_free_at = max(as_utc(pace.next_free_at), earliest + interval)
+        session.add(pace)
+        return earliest
+    pace.last_sent_at = now
     session.add(pace)
-    return slot
+    return now

@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from data import appointments, escalations, knowledge, leads, outbox, reply_rules, workspaces
 from data.answers.formatting import email_subject, for_channel
 from data.answers.leads import LeadDetails
-from data.answers.offline import slot_offer
+from data.answers.offline import OfflineResponder, slot_offer
 from data.answers.replies import Reply, ReplyKind, ReplyRequest
 from data.answers.retrieval import KnowledgeIndex
 from data.clock import utcnow
@@ -75,6 +75,13 @@ def handle(engine: Engine, message_id: int) -> None:
         )
         if message is not None:
             apply(session, message, reply)
+
+
+def answer_now(session: Session, message: Message) -> None:
+    """Answer `message` with the offline responder inside the caller's transaction."""
+    request = reply_request(session, message)
+    index = knowledge.index_for(session, message.workspace_id)
+    apply(session, message, OfflineResponder(index).respond(request))
 
 
 def apply(session: Session, message: Message, reply: Reply) -> None:

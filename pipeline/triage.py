@@ -26,6 +26,7 @@ from data.outbox import STAFF_PURPOSES
 from data.settings import get_settings
 from data.vocab import REPLYABLE_CHANNELS, Direction, EscalationReason, LeadTemperature
 from pipeline import ai
+from pipeline import reply as reply_job
 from pipeline.claims import claim_inbound, locked_if_still_ours, release
 
 log = logging.getLogger("inbox.pipeline.triage")
@@ -52,6 +53,7 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
             (m.id, m.conversation_id, message_text(m))
             for m in claim_inbound(session, _untriaged(), col(Message.created_at), limit)
         ]
+    offline = ai.backend() is None
     for message_id, conversation_id, text in claimed:
         # Scored outside the transaction: the AI backend, when it scores, is a network call.
         score = ai.sentiment(text, vader.score(text)) if text else None
@@ -59,6 +61,14 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
             message = locked_if_still_ours(session, message_id, conversation_id, _untriaged())
             if message is not None:
                 triage(session, message, score)
+                if (
+                    offline
+                    and message.reply_due_at is not None
+                    and message.reply_due_at <= utcnow()
+                ):
+                    # The offline responder needs no network: answer in the same transaction
+                    # instead of claiming the message again for the reply job.
+                    reply_job.answer_now(session, message)
     return len(claimed)
 
 

@@ -107,6 +107,7 @@ def skip_waiting(session: Session, message: Message) -> None:
     session.add(message)
     for pace in session.exec(select(SenderPace)).all():
         pace.next_free_at = past
+        pace.last_sent_at = None
         session.add(pace)
     session.commit()
 
@@ -183,7 +184,7 @@ def test_a_429_puts_the_message_back_in_the_queue_and_it_is_sent_once_later(
     dispatch_due(engine, senders)
     current(session, message)
     assert (message.status, message.error_code) == ("queued", "20429")
-    assert message.error_message == "Twilio is rate-limiting; trying again shortly."
+    assert message.error_message == "Twilio is rate-limiting. Trying again."
     assert as_utc(message.next_attempt_at) > before
     assert dispatch_due(engine, senders) == 0  # not due yet
 
@@ -196,12 +197,6 @@ def test_a_429_puts_the_message_back_in_the_queue_and_it_is_sent_once_later(
     assert message.error_message is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="classify() builds Transient without retry_after: the twilio client's "
-    "TwilioRestException carries no headers, so Twilio's Retry-After never reaches dispatch "
-    "and the first retry comes after the 1-2 s backoff",
-)
 def test_a_429_with_retry_after_waits_at_least_that_long(
     engine: Engine, session: Session, twilio_standin: TwilioStandIn, senders: Senders
 ) -> None:
@@ -228,7 +223,7 @@ def test_a_twilio_500_is_retried_later_and_then_sent(
     dispatch_due(engine, senders)
     current(session, message)
     assert (message.status, message.error_code) == ("queued", "20500")
-    assert message.error_message == "Twilio answered 500; trying again."
+    assert message.error_message == "Twilio answered 500. Trying again."
     assert as_utc(message.next_attempt_at) > before
 
     skip_waiting(session, message)
@@ -271,7 +266,7 @@ def test_twilio_unreachable_puts_the_message_back_in_the_queue(
 
     current(session, message)
     assert (message.status, message.error_code) == ("queued", "connection")
-    assert message.error_message == "Could not reach Twilio; trying again."
+    assert message.error_message == "Could not reach Twilio. Trying again."
     assert message.next_attempt_at is not None and message.provider_id is None
 
 
@@ -468,12 +463,6 @@ def test_sms_from_one_number_wait_their_turn_at_about_one_a_second(
     assert all(m.attempts == 1 for m in messages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pacing spaces the reserved moments 1/rate apart, not the requests: a paced message "
-    "sent late (here behind a slow create for another number) leaves the next one's moment "
-    "unchanged, so the two reach Twilio ~0.1 s apart and a 1/s limit refuses the second (429)",
-)
 def test_paced_sms_never_reach_twilio_faster_than_the_numbers_rate(
     engine: Engine, session: Session, twilio_standin: TwilioStandIn, senders: Senders
 ) -> None:

@@ -15,4 +15,8 @@ class SenderPace(SQLModel, table=True):
 
     #: "<channel>:<address>", e.g. "sms:+15125550100".
     sender: str = Field(primary_key=True, max_length=340)
+    #: The reservation frontier: the moment the next newly queued message is given.
     next_free_at: datetime = Field(default_factory=utcnow)
+    #: When this address last handed a message to the provider: the next send waits for
+    #: one interval after it, however late the previous one went.
+    last_sent_at: datetime | None = None

@@ -81,9 +81,7 @@ class SmtpSender:
                     f"The mail server refused {Address(addr_spec=outgoing.message.to_address)}.",
                     "smtp_550",
                 ) from error
-            raise Transient(
-                "The mail server deferred the recipient; trying again.", "smtp_4xx"
-            ) from error
+            raise Transient("The mail server deferred the recipient.", "smtp_4xx") from error
         except smtplib.SMTPResponseException as error:
             if error.smtp_code >= 500:
                 raise Permanent(

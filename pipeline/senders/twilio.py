@@ -40,31 +40,32 @@ OPT_OUT_CODE = 21610
 TIMEOUT_SECONDS = 15.0
 
 
-class _RedirectingHttpClient(TwilioHttpClient):
-    """Sends the client's requests to another base URL (a stand-in or a proxy), keeping the
-    path: the official client has no setting for it."""
+class _HttpClient(TwilioHttpClient):
+    """The official http client, keeping the last answer's headers (the client's exceptions
+    drop them, and a 429's Retry-After matters) and optionally sending every request to
+    another base URL (a stand-in or a proxy), keeping the path."""
 
-    def __init__(self, base_url: str, timeout: float) -> None:
+    def __init__(self, timeout: float, base_url: str | None = None) -> None:
         super().__init__(timeout=timeout)
-        self.base = urlsplit(base_url)
+        self.base = urlsplit(base_url) if base_url else None
+        self.last_headers: dict[str, str] = {}
 
     def request(self, method: str, url: str, *args: object, **kwargs: object) -> Response:
-        parts = urlsplit(url)._replace(scheme=self.base.scheme, netloc=self.base.netloc)
-        return super().request(method, parts.geturl(), *args, **kwargs)
+        if self.base is not None:
+            url = urlsplit(url)._replace(scheme=self.base.scheme, netloc=self.base.netloc).geturl()
+        self.last_headers = {}
+        response = super().request(method, url, *args, **kwargs)
+        self.last_headers = {k.lower(): v for k, v in dict(response.headers or {}).items()}
+        return response
 
 
 def build_client(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> Client:
     if not settings.twilio_account_sid or not settings.twilio_auth_token:
         raise Permanent("Twilio is not configured (INBOX_TWILIO_ACCOUNT_SID / AUTH_TOKEN).")
-    http = (
-        _RedirectingHttpClient(settings.twilio_api_base_url, timeout)
-        if settings.twilio_api_base_url
-        else TwilioHttpClient(timeout=timeout)
-    )
     return Client(
         settings.twilio_account_sid,
         settings.twilio_auth_token.get_secret_value(),
-        http_client=http,
+        http_client=_HttpClient(timeout, settings.twilio_api_base_url),
     )
 
 
@@ -77,13 +78,13 @@ def classify(error: Exception) -> Exception:
     if isinstance(error, TwilioRestException):
         code = error.code
         if error.status == 429 or code == 20429:
-            return Transient("Twilio is rate-limiting; trying again shortly.", "20429")
+            return Transient("Twilio is rate-limiting.", "20429")
         if error.status >= 500:
-            return Transient(f"Twilio answered {error.status}; trying again.", str(code or ""))
+            return Transient(f"Twilio answered {error.status}.", str(code or ""))
         reason = PERMANENT.get(code or 0, f"Twilio refused the message: {error.msg}")
         return Permanent(reason, str(code or error.status), opt_out=code == OPT_OUT_CODE)
     if isinstance(error, requests.ConnectTimeout) or _never_connected(error):
-        return Transient("Could not reach Twilio; trying again.", "connection")
+        return Transient("Could not reach Twilio.", "connection")
     if isinstance(error, requests.RequestException):
         return Unknown(
             "The connection to Twilio broke after the message was sent: it may or may not "
@@ -130,8 +131,20 @@ class TwilioSender:
         try:
             created = self.client.messages.create(**options)
         except Exception as error:  # sorted below; anything unexpected is re-raised
-            raise classify(error) from error
+            failure = classify(error)
+            if isinstance(failure, Transient):
+                failure.retry_after = self._retry_after()
+            raise failure from error
         return SendResult(provider_id=created.sid, status=_status(created.status))
+
+    def _retry_after(self) -> float | None:
+        """Twilio's Retry-After header on the failed answer (the exception does not carry
+        headers; the http client keeps the last response)."""
+        value = getattr(self.client.http_client, "last_headers", {}).get("retry-after")
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
 
     def call(self, operator: str, customer: str, from_number: str) -> str:
         """Ring `operator` from the AI number; when they answer, connect `customer`.

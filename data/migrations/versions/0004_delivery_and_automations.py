@@ -31,6 +31,7 @@ def upgrade() -> None:
         "sender_pace",
         sa.Column("sender", sqlmodel.sql.sqltypes.AutoString(length=340), nullable=False),
         sa.Column("next_free_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("last_sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("sender"),
     )
     with op.batch_alter_table("workspace", schema=None) as batch_op:
