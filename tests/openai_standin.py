@@ -14,10 +14,7 @@ answers. Every request body (and its headers) is recorded in `api.requests`, bad
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-import threading
 import time
 import uuid
 from collections import deque
@@ -26,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.local_server import LocalServer
 
 ROLES = {"system", "user", "assistant", "tool", "developer"}
 # OpenAI's error `type` and `code` by status, so error bodies look like the real ones.
@@ -182,17 +180,16 @@ def request_problem(body: Any) -> tuple[str, str | None] | None:
     return None
 
 
-class OpenAIStandIn:
+class OpenAIStandIn(LocalServer):
     """`POST /v1/chat/completions` on 127.0.0.1, answering from a script."""
+
+    name = "OpenAI stand-in"
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
         self.default: Reply | Fail = reply_json({})
         self._queue: deque[Response] = deque()
-        self._stopping = threading.Event()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
+        super().__init__()
         self.app = self._make_app()
 
     @property
@@ -230,50 +227,6 @@ class OpenAIStandIn:
             return JSONResponse(completion(response, body))
 
         return app
-
-    async def _sleep(self, seconds: float) -> None:
-        # Sleep in short steps so stop() is never held up by a reply the client gave up on.
-        deadline = time.monotonic() + seconds
-        while not self._stopping.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(min(0.05, deadline - time.monotonic()))
-
-    def start(self) -> OpenAIStandIn:
-        # Bind port 0 ourselves: the port is known before uvicorn starts and no other test takes it.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
-        )
-        self._server = uvicorn.Server(config)
-        self._stopping.clear()
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:  # set once uvicorn is listening
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the OpenAI stand-in did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        self._stopping.set()
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        if self._thread.is_alive():
-            raise RuntimeError("the OpenAI stand-in did not stop")
-        self._server = self._thread = None
-
-    def __enter__(self) -> OpenAIStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # An explicit name, so a test module can import this under another name without ruff's F811.

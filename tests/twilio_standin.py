@@ -32,8 +32,6 @@ import base64
 import binascii
 import math
 import re
-import socket
-import threading
 import time
 import uuid
 from collections import deque
@@ -45,12 +43,13 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
+
+from tests.local_server import LocalServer
 
 API_VERSION = "2010-04-01"
 # Test credentials: shaped like real ones (AC + 32 hex, 32 hex) so format checks pass.
@@ -310,8 +309,10 @@ def create_problem(resource: Resource, req: RecordedRequest) -> Error | None:
     return None
 
 
-class TwilioStandIn:
+class TwilioStandIn(LocalServer):
     """Twilio's Messages and Calls create endpoints on 127.0.0.1, answering from a script."""
+
+    name = "Twilio stand-in"
 
     def __init__(self, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN) -> None:
         self.account_sid = account_sid
@@ -325,10 +326,7 @@ class TwilioStandIn:
         self._rules: list[FailRule] = []
         self._rate: tuple[int, str] | None = None
         self._windows: dict[str, deque[float]] = {}
-        self._stopping = threading.Event()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
+        super().__init__()
         self.app = self._make_app()
 
     @property
@@ -479,50 +477,6 @@ class TwilioStandIn:
                 await asyncio.sleep(0)
             return
         await self._sleep(math.inf)  # no transport to close: hold the request until stop()
-
-    async def _sleep(self, seconds: float) -> None:
-        # Sleep in short steps so stop() is never held up by a reply the client gave up on.
-        deadline = time.monotonic() + seconds
-        while not self._stopping.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(min(0.05, deadline - time.monotonic()))
-
-    def start(self) -> TwilioStandIn:
-        # Bind port 0 ourselves: the port is known before uvicorn starts and no other test takes it.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
-        )
-        self._server = uvicorn.Server(config)
-        self._stopping.clear()
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:  # set once uvicorn is listening
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the Twilio stand-in did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        self._stopping.set()
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        if self._thread.is_alive():
-            raise RuntimeError("the Twilio stand-in did not stop")
-        self._server = self._thread = None
-
-    def __enter__(self) -> TwilioStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class StandInHttpClient(TwilioHttpClient):
