@@ -68,6 +68,7 @@ def turn(session: Session, message: Message, rate: float | None, now: datetime) 
     if earliest > now + SLACK:
         pace.next_free_at = max(as_utc(pace.next_free_at), earliest + interval)
         session.add(pace)
+        message.meta = {**message.meta, "paced_for": earliest.isoformat()}
         return earliest
     pace.last_sent_at = now
     session.add(pace)
