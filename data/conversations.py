@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from data import events
 from data.clock import utcnow
+from data.db import insert_returning
 from data.events import Actor
 from data.models import Contact, Conversation, Message, Workspace
 from data.vocab import (
@@ -49,6 +51,19 @@ def for_contact(session: Session, workspace_id: int, contact_id: int) -> list[Co
     )
 
 
+# Built once: every inbound message looks its conversation up.
+_LATEST_ON_CHANNEL = (
+    select(Conversation)
+    .where(
+        Conversation.workspace_id == bindparam("workspace_id"),
+        Conversation.contact_id == bindparam("contact_id"),
+        Conversation.channel == bindparam("channel"),
+    )
+    .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+    .limit(1)
+)
+
+
 def find_or_create(
     session: Session,
     contact: Contact,
@@ -59,25 +74,20 @@ def find_or_create(
     """The contact's conversation on `channel` (the most recent one), created if there is
     none. A closed one is reopened by the customer writing again, with an Event."""
     conversation = session.exec(
-        select(Conversation)
-        .where(
-            Conversation.workspace_id == contact.workspace_id,
-            Conversation.contact_id == contact.id,
-            Conversation.channel == channel,
-        )
-        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        _LATEST_ON_CHANNEL,
+        params={"workspace_id": contact.workspace_id, "contact_id": contact.id, "channel": channel},
     ).first()
     if conversation is None:
-        conversation = Conversation(
+        new = Conversation(
             workspace_id=contact.workspace_id,
             contact_id=contact.id,
             channel=channel,
             channel_id=channel_id,
             subject=subject,
         )
-        session.add(conversation)
-        session.flush()
-        return conversation, True
+        created = insert_returning(session, new)
+        assert created is not None  # no conflict clause: it is inserted or raises
+        return created, True
     if conversation.status == ConversationStatus.CLOSED:
         reopen(session, conversation, Actor.customer())
     return conversation, False

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from data import contacts, conversations, events, outbox, workspaces
 from data.clock import utcnow
+from data.db import insert_returning
 from data.events import Actor
 from data.keywords import Keyword, classify
 from data.models import Channel, Contact, Conversation, Message, Workspace
@@ -73,27 +74,60 @@ def keyword_replies_by(channel: Channel) -> str:
     return "product"
 
 
+_DUPLICATE = select(Message).where(
+    Message.workspace_id == bindparam("workspace_id"),
+    Message.channel == bindparam("channel"),
+    Message.provider_id == bindparam("provider_id"),
+)
+
+# Routing and the duplicate check in one round trip: the provider id is unique per
+# (workspace, channel), and the workspace is the routed channel's (a correlated subquery).
+_ROUTE_AND_DUPLICATE = select(
+    Channel,
+    select(Message.id)
+    .where(
+        Message.workspace_id == Channel.workspace_id,
+        Message.channel == bindparam("kind"),
+        Message.provider_id == bindparam("provider_id"),
+    )
+    .scalar_subquery(),
+).where(workspaces.ROUTE.whereclause)
+
+
 def find_duplicate(
     session: Session, workspace_id: int, channel: str, provider_id: str
 ) -> Message | None:
     return session.exec(
-        select(Message).where(
-            Message.workspace_id == workspace_id,
-            Message.channel == channel,
-            Message.provider_id == provider_id,
-        )
+        _DUPLICATE,
+        params={"workspace_id": workspace_id, "channel": channel, "provider_id": provider_id},
     ).first()
 
 
-def receive(session: Session, inbound: InboundMessage) -> InboundResult:
-    """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress."""
-    channel = workspaces.route_inbound(session, inbound.channel, inbound.to_address)
-    if channel is None:
+def _route(session: Session, inbound: InboundMessage) -> tuple[Channel, int | None]:
+    """The channel `inbound` was sent to (as `workspaces.route_inbound` finds it) and the id
+    of the message already stored under its provider id, if any. Raises UnknownAddress."""
+    address = workspaces.routable_address(inbound.channel, inbound.to_address)
+    row = None
+    if address is not None:
+        params = {"kind": inbound.channel, "address": address, "provider_id": inbound.provider_id}
+        row = session.exec(_ROUTE_AND_DUPLICATE, params=params).first()
+    if row is None:
         raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
-    workspace_id = channel.workspace_id
-    existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
-    if existing is not None:
+    return row[0], row[1]
+
+
+def receive(session: Session, inbound: InboundMessage) -> InboundResult:
+    """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress.
+
+    A new message from a known sender takes five statements (routing with the duplicate
+    check, contact, conversation, the INSERT, and one flush updating the conversation and
+    contact at commit); no savepoints."""
+    channel, existing_id = _route(session, inbound)
+    if existing_id is not None:
+        existing = session.get(Message, existing_id)
+        assert existing is not None  # seen by this transaction a statement ago
         return _duplicate(session, existing)
+    workspace_id = channel.workspace_id
 
     # The contact is found by the address the channel itself vouches for. An email a web-chat
     # visitor types is unverified: it only fills the contact's gap, never joins them to the
@@ -113,38 +147,42 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
             session, contact, inbound.channel, channel.id, subject=inbound.subject
         )
     now = inbound.received_at or utcnow()
-    message = Message(
-        workspace_id=workspace_id,
-        conversation_id=conversation.id,
-        contact_id=contact.id,
-        channel=inbound.channel,
-        direction=Direction.INBOUND,
-        sender_kind=SenderKind.CUSTOMER,
-        body=inbound.body or "",
-        subject=inbound.subject,
-        media=inbound.media,
-        meta=inbound.meta,
-        from_address=inbound.from_address,
-        to_address=channel.address,
-        provider_id=inbound.provider_id,
-        status=DeliveryStatus.RECEIVED,
-        created_at=now,
+    keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
+    message = insert_returning(
+        session,
+        Message(
+            workspace_id=workspace_id,
+            conversation_id=conversation.id,
+            contact_id=contact.id,
+            channel=inbound.channel,
+            direction=Direction.INBOUND,
+            sender_kind=SenderKind.CUSTOMER,
+            body=inbound.body or "",
+            subject=inbound.subject,
+            media=inbound.media,
+            # A keyword needs no AI: marked, and triaged already, so the pipeline skips it.
+            meta=inbound.meta if keyword is None else {**inbound.meta, "keyword": str(keyword)},
+            from_address=inbound.from_address,
+            to_address=channel.address,
+            provider_id=inbound.provider_id,
+            status=DeliveryStatus.RECEIVED,
+            created_at=now,
+            triaged_at=None if keyword is None else utcnow(),
+        ),
+        # Two deliveries of one provider id racing: the unique index lets one through, and
+        # the other (nothing inserted) answers with the winner's message.
+        skip_conflicts=True,
     )
-    try:
-        # Two deliveries of one provider id racing: the unique index lets one through.
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
+    if message is None:
         existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
         if existing is None:
-            raise
+            raise LookupError(f"Message {inbound.provider_id} conflicted but is not stored.")
         return _duplicate(session, existing)
 
+    # Loaded objects: these changes are the one flush, at commit.
     conversations.note_message(conversation, message)
     contact.last_inbound_at = now
-    session.add_all([conversation, contact])
 
-    keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
     if keyword is not None:
         workspace = workspaces.get(session, workspace_id)  # only keywords need its settings
         _apply_keyword(session, workspace, channel, contact, conversation, message, keyword)
@@ -217,10 +255,6 @@ def _apply_keyword(
             conversation_id=conversation.id,
             contact_id=contact.id,
         )
-    # A keyword needs no AI: the pipeline's triage skips it.
-    message.meta = {**message.meta, "keyword": str(keyword)}
-    message.triaged_at = utcnow()
-    session.add(message)
     # Invariant 2 leaves one exception, the STOP confirmation itself: an opted-out contact's
     # HELP gets no automated answer.
     if contact.opted_out and keyword != Keyword.STOP:
