@@ -28,16 +28,19 @@ def get(session: Session, workspace_id: int, contact_id: int) -> Contact | None:
     ).first()
 
 
+#: The columns a contact is found by (each unique in a workspace).
+ADDRESS_COLUMNS = {
+    "phone": Contact.phone,
+    "email": Contact.email,
+    "visitor_id": Contact.visitor_id,
+}
+
 # One statement per address field, built once: every inbound message looks its sender up.
 _BY_ADDRESS = {
     field: select(Contact).where(
         Contact.workspace_id == bindparam("workspace_id"), column == bindparam("value")
     )
-    for field, column in (
-        ("phone", Contact.phone),
-        ("email", Contact.email),
-        ("visitor_id", Contact.visitor_id),
-    )
+    for field, column in ADDRESS_COLUMNS.items()
 }
 
 

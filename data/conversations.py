@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from data import events
@@ -64,6 +67,31 @@ _LATEST_ON_CHANNEL = (
 )
 
 
+def latest_on_channel_id(contact: Any, channel: ColumnElement[str]) -> ColumnElement[int]:
+    """The id of `contact`'s most recent conversation on `channel` (the one `find_or_create`
+    picks) as a correlated subquery, so `data.inbound` can read sender and conversation in one
+    statement. `contact` is the Contact entity (or an alias) of the enclosing query."""
+    other = aliased(Conversation)
+    return (
+        select(other.id)
+        .where(
+            other.workspace_id == contact.workspace_id,
+            other.contact_id == contact.id,
+            other.channel == channel,
+        )
+        .order_by(col(other.last_message_at).desc(), col(other.id).desc())
+        .limit(1)
+        .correlate_except(other)
+        .scalar_subquery()
+    )
+
+
+def resume(session: Session, conversation: Conversation) -> None:
+    """The customer writes again in `conversation`: a closed one is reopened, with an Event."""
+    if conversation.status == ConversationStatus.CLOSED:
+        reopen(session, conversation, Actor.customer())
+
+
 def find_or_create(
     session: Session,
     contact: Contact,
@@ -88,8 +116,7 @@ def find_or_create(
         created = insert_returning(session, new)
         assert created is not None  # no conflict clause: it is inserted or raises
         return created, True
-    if conversation.status == ConversationStatus.CLOSED:
-        reopen(session, conversation, Actor.customer())
+    resume(session, conversation)
     return conversation, False
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlalchemy import and_, bindparam
+from sqlmodel import Session, col, select
 
 from data import contacts, conversations, events, outbox, workspaces
 from data.clock import utcnow
@@ -80,18 +80,40 @@ _DUPLICATE = select(Message).where(
     Message.provider_id == bindparam("provider_id"),
 )
 
-# Routing and the duplicate check in one round trip: the provider id is unique per
-# (workspace, channel), and the workspace is the routed channel's (a correlated subquery).
-_ROUTE_AND_DUPLICATE = select(
-    Channel,
-    select(Message.id)
-    .where(
-        Message.workspace_id == Channel.workspace_id,
-        Message.channel == bindparam("kind"),
-        Message.provider_id == bindparam("provider_id"),
+
+def _lookup_statement(own: str) -> Any:
+    """Routing, the duplicate check, the sender and their latest conversation on the channel,
+    in one statement: the channel as `workspaces.route_inbound` finds it; the id of the
+    message already stored under the provider id (unique per workspace and channel); the
+    workspace's contact whose `own` address sent it (as `contacts.by_address`); and that
+    contact's conversation as `conversations.find_or_create` picks it. Each part is None
+    when absent (outer joins); no row at all means no channel has the address."""
+    duplicate = (
+        select(Message.id)
+        .where(
+            Message.workspace_id == Channel.workspace_id,
+            Message.channel == bindparam("kind"),
+            Message.provider_id == bindparam("provider_id"),
+        )
+        .correlate(Channel)
+        .scalar_subquery()
     )
-    .scalar_subquery(),
-).where(workspaces.ROUTE.whereclause)
+    sender = and_(
+        Contact.workspace_id == Channel.workspace_id,
+        contacts.ADDRESS_COLUMNS[own] == bindparam("sender"),
+    )
+    latest = conversations.latest_on_channel_id(Contact, bindparam("kind"))
+    return (
+        select(Channel, duplicate, Contact, Conversation)
+        .select_from(Channel)
+        .outerjoin(Contact, sender)
+        .outerjoin(Conversation, col(Conversation.id) == latest)
+        .where(workspaces.ROUTE.whereclause)
+    )
+
+
+# Built once per sender field: every webhook runs one, and building costs more than running.
+_LOOKUP = {own: _lookup_statement(own) for own in contacts.ADDRESS_COLUMNS}
 
 
 def find_duplicate(
@@ -103,46 +125,56 @@ def find_duplicate(
     ).first()
 
 
-def _route(session: Session, inbound: InboundMessage) -> tuple[Channel, int | None]:
-    """The channel `inbound` was sent to (as `workspaces.route_inbound` finds it) and the id
-    of the message already stored under its provider id, if any. Raises UnknownAddress."""
-    address = workspaces.routable_address(inbound.channel, inbound.to_address)
-    row = None
-    if address is not None:
-        params = {"kind": inbound.channel, "address": address, "provider_id": inbound.provider_id}
-        row = session.exec(_ROUTE_AND_DUPLICATE, params=params).first()
-    if row is None:
-        raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
-    return row[0], row[1]
+def _own_address(channel: str) -> str:
+    # The contact is found by the address the channel itself vouches for. An email a web-chat
+    # visitor types is unverified: it only fills the contact's gap, never joins them to the
+    # customer who owns it (that would show a stranger's history to the AI and misroute replies).
+    return {ChannelKind.EMAIL: "email", ChannelKind.WEBCHAT: "visitor_id"}.get(channel, "phone")
 
 
 def receive(session: Session, inbound: InboundMessage) -> InboundResult:
     """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress.
 
-    A new message from a known sender takes five statements (routing with the duplicate
-    check, contact, conversation, the INSERT, and one flush updating the conversation and
-    contact at commit); no savepoints."""
-    channel, existing_id = _route(session, inbound)
+    A new message from a known sender takes four statements: the lookup (routing, duplicate
+    check, contact, conversation), the INSERT, and one flush at commit updating the
+    conversation and the contact; no savepoints."""
+    own = _own_address(inbound.channel)
+    address = workspaces.routable_address(inbound.channel, inbound.to_address)
+    row = None
+    if address is not None:
+        params = {
+            "kind": inbound.channel,
+            "address": address,
+            "provider_id": inbound.provider_id,
+            "sender": inbound.from_address,
+        }
+        row = session.exec(_LOOKUP[own], params=params).first()
+    if row is None:
+        raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
+    channel, existing_id, contact, conversation = row
     if existing_id is not None:
         existing = session.get(Message, existing_id)
         assert existing is not None  # seen by this transaction a statement ago
         return _duplicate(session, existing)
     workspace_id = channel.workspace_id
 
-    # The contact is found by the address the channel itself vouches for. An email a web-chat
-    # visitor types is unverified: it only fills the contact's gap, never joins them to the
-    # customer who owns it (that would show a stranger's history to the AI and misroute replies).
-    own = {
-        ChannelKind.EMAIL: "email",
-        ChannelKind.WEBCHAT: "visitor_id",
-    }.get(inbound.channel, "phone")
-    contact, _ = contacts.find_or_create(
-        session, workspace_id, name=inbound.name, **{own: inbound.from_address}
-    )
+    if contact is None:
+        contact, _ = contacts.find_or_create(
+            session, workspace_id, name=inbound.name, **{own: inbound.from_address}
+        )
+        conversation = None  # a contact found only now (a concurrent request made it)
+    else:  # what find_or_create does for a known contact
+        contacts.add_missing_details(
+            session, contact, name=inbound.name, **{own: inbound.from_address}
+        )
     if inbound.email and own != "email":
         contacts.add_missing_details(session, contact, email=inbound.email)
-    conversation = _threaded_conversation(session, workspace_id, inbound)
-    if conversation is None:
+    threaded = _threaded_conversation(session, workspace_id, inbound)
+    if threaded is not None:
+        conversation = threaded
+    elif conversation is not None:
+        conversations.resume(session, conversation)
+    else:
         conversation, _ = conversations.find_or_create(
             session, contact, inbound.channel, channel.id, subject=inbound.subject
         )
