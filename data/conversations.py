@@ -131,7 +131,14 @@ def _preview(message: Message) -> str:
 
 def note_message(conversation: Conversation, message: Message) -> None:
     """Fold a new message into the conversation's last-message summary and unread count."""
-    note_activity(
+    for key, value in message_changes(conversation, message).items():
+        setattr(conversation, key, value)
+
+
+def message_changes(conversation: Conversation, message: Message) -> dict[str, Any]:
+    """What `note_message` changes on the conversation, without changing it (for callers
+    that write the row themselves, e.g. `data.db.write_through`)."""
+    return activity_changes(
         conversation,
         at=message.created_at or utcnow(),
         preview=_preview(message),
@@ -144,14 +151,27 @@ def note_activity(
     conversation: Conversation, *, at: datetime, preview: str, sender_kind: str, inbound: bool
 ) -> None:
     """Fold any activity (a message, a call) into the inbox summary of the conversation."""
+    changes = activity_changes(
+        conversation, at=at, preview=preview, sender_kind=sender_kind, inbound=inbound
+    )
+    for key, value in changes.items():
+        setattr(conversation, key, value)
+
+
+def activity_changes(
+    conversation: Conversation, *, at: datetime, preview: str, sender_kind: str, inbound: bool
+) -> dict[str, Any]:
+    """The conversation's new inbox summary after some activity: only the changed fields."""
+    changes: dict[str, Any] = {}
     if at >= conversation.last_message_at or conversation.last_message_sender is None:
-        conversation.last_message_at = at
-        conversation.last_message_preview = re.sub(r"\s+", " ", preview).strip()[:PREVIEW_LENGTH]
-        conversation.last_message_sender = sender_kind
+        changes["last_message_at"] = at
+        changes["last_message_preview"] = re.sub(r"\s+", " ", preview).strip()[:PREVIEW_LENGTH]
+        changes["last_message_sender"] = sender_kind
     if inbound:
-        conversation.unread_count += 1
-        conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
-    conversation.updated_at = utcnow()
+        changes["unread_count"] = conversation.unread_count + 1
+        changes["last_inbound_at"] = max(conversation.last_inbound_at or at, at)
+    changes["updated_at"] = utcnow()
+    return changes
 
 
 def mark_read(session: Session, conversation: Conversation) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 
-from data import contacts, conversations, events, outbox, workspaces
+from data import contacts, conversations, db, events, outbox, workspaces
 from data.clock import utcnow
-from data.db import insert_returning
 from data.events import Actor
 from data.keywords import Keyword, classify
 from data.models import Channel, Contact, Conversation, Message, Workspace
@@ -180,7 +179,7 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
         )
     now = inbound.received_at or utcnow()
     keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
-    message = insert_returning(
+    message = db.insert_returning(
         session,
         Message(
             workspace_id=workspace_id,
@@ -211,9 +210,9 @@ def receive(session: Session, inbound: InboundMessage) -> InboundResult:
             raise LookupError(f"Message {inbound.provider_id} conflicted but is not stored.")
         return _duplicate(session, existing)
 
-    # Loaded objects: these changes are the one flush, at commit.
-    conversations.note_message(conversation, message)
-    contact.last_inbound_at = now
+    # Written now with one UPDATE each (cheaper than the unit of work's flush at commit).
+    db.write_through(session, conversation, conversations.message_changes(conversation, message))
+    db.write_through(session, contact, {"last_inbound_at": now})
 
     if keyword is not None:
         workspace = workspaces.get(session, workspace_id)  # only keywords need its settings
