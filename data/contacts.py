@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from data import events
 from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.clock import utcnow
+from data.db import insert_returning
 from data.events import Actor
 from data.models import Contact
 from data.search import ESCAPE, contains_pattern
@@ -27,19 +28,26 @@ def get(session: Session, workspace_id: int, contact_id: int) -> Contact | None:
     ).first()
 
 
-_ADDRESS_COLUMNS = {
+#: The columns a contact is found by (each unique in a workspace).
+ADDRESS_COLUMNS = {
     "phone": Contact.phone,
     "email": Contact.email,
     "visitor_id": Contact.visitor_id,
+}
+
+# One statement per address field, built once: every inbound message looks its sender up.
+_BY_ADDRESS = {
+    field: select(Contact).where(
+        Contact.workspace_id == bindparam("workspace_id"), column == bindparam("value")
+    )
+    for field, column in ADDRESS_COLUMNS.items()
 }
 
 
 def by_address(session: Session, workspace_id: int, field: str, value: str) -> Contact | None:
     """The workspace's contact that has `value` as its `field`: phone, email or visitor id."""
     return session.exec(
-        select(Contact).where(
-            Contact.workspace_id == workspace_id, _ADDRESS_COLUMNS[field] == value
-        )
+        _BY_ADDRESS[field], params={"workspace_id": workspace_id, "value": value}
     ).first()
 
 
@@ -71,20 +79,21 @@ def find_or_create(
     if not (phone or email or visitor_id):
         raise InvalidContact("A contact needs a phone number, an email or a visitor id.")
     contact = _find(session, workspace_id, phone, email, visitor_id)
-    if contact is None:
-        contact = Contact(
+    # A concurrent request may create the same contact: the unique indexes decide, and the
+    # loser (nothing inserted) finds the winner's row. A second round only if that row was
+    # deleted in between.
+    for _ in range(2):
+        if contact is not None:
+            break
+        new = Contact(
             workspace_id=workspace_id, phone=phone, email=email, visitor_id=visitor_id, name=name
         )
-        try:
-            # A concurrent request may create the same contact; the unique index decides.
-            with session.begin_nested():
-                session.add(contact)
-        except IntegrityError:
-            contact = _find(session, workspace_id, phone, email, visitor_id)
-            if contact is None:
-                raise
-        else:
-            return contact, True
+        created = insert_returning(session, new, skip_conflicts=True)
+        if created is not None:
+            return created, True
+        contact = _find(session, workspace_id, phone, email, visitor_id)
+    if contact is None:
+        raise InvalidContact("The contact could neither be created nor found; retry.")
     add_missing_details(
         session, contact, phone=phone, email=email, visitor_id=visitor_id, name=name
     )

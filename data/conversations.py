@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from data import events
 from data.clock import utcnow
+from data.db import insert_returning
 from data.events import Actor
 from data.models import Contact, Conversation, Message, Workspace
 from data.vocab import (
@@ -49,6 +54,44 @@ def for_contact(session: Session, workspace_id: int, contact_id: int) -> list[Co
     )
 
 
+# Built once: every inbound message looks its conversation up.
+_LATEST_ON_CHANNEL = (
+    select(Conversation)
+    .where(
+        Conversation.workspace_id == bindparam("workspace_id"),
+        Conversation.contact_id == bindparam("contact_id"),
+        Conversation.channel == bindparam("channel"),
+    )
+    .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+    .limit(1)
+)
+
+
+def latest_on_channel_id(contact: Any, channel: ColumnElement[str]) -> ColumnElement[int]:
+    """The id of `contact`'s most recent conversation on `channel` (the one `find_or_create`
+    picks) as a correlated subquery, so `data.inbound` can read sender and conversation in one
+    statement. `contact` is the Contact entity (or an alias) of the enclosing query."""
+    other = aliased(Conversation)
+    return (
+        select(other.id)
+        .where(
+            other.workspace_id == contact.workspace_id,
+            other.contact_id == contact.id,
+            other.channel == channel,
+        )
+        .order_by(col(other.last_message_at).desc(), col(other.id).desc())
+        .limit(1)
+        .correlate_except(other)
+        .scalar_subquery()
+    )
+
+
+def resume(session: Session, conversation: Conversation) -> None:
+    """The customer writes again in `conversation`: a closed one is reopened, with an Event."""
+    if conversation.status == ConversationStatus.CLOSED:
+        reopen(session, conversation, Actor.customer())
+
+
 def find_or_create(
     session: Session,
     contact: Contact,
@@ -59,27 +102,21 @@ def find_or_create(
     """The contact's conversation on `channel` (the most recent one), created if there is
     none. A closed one is reopened by the customer writing again, with an Event."""
     conversation = session.exec(
-        select(Conversation)
-        .where(
-            Conversation.workspace_id == contact.workspace_id,
-            Conversation.contact_id == contact.id,
-            Conversation.channel == channel,
-        )
-        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        _LATEST_ON_CHANNEL,
+        params={"workspace_id": contact.workspace_id, "contact_id": contact.id, "channel": channel},
     ).first()
     if conversation is None:
-        conversation = Conversation(
+        new = Conversation(
             workspace_id=contact.workspace_id,
             contact_id=contact.id,
             channel=channel,
             channel_id=channel_id,
             subject=subject,
         )
-        session.add(conversation)
-        session.flush()
-        return conversation, True
-    if conversation.status == ConversationStatus.CLOSED:
-        reopen(session, conversation, Actor.customer())
+        created = insert_returning(session, new)
+        assert created is not None  # no conflict clause: it is inserted or raises
+        return created, True
+    resume(session, conversation)
     return conversation, False
 
 
@@ -94,7 +131,14 @@ def _preview(message: Message) -> str:
 
 def note_message(conversation: Conversation, message: Message) -> None:
     """Fold a new message into the conversation's last-message summary and unread count."""
-    note_activity(
+    for key, value in message_changes(conversation, message).items():
+        setattr(conversation, key, value)
+
+
+def message_changes(conversation: Conversation, message: Message) -> dict[str, Any]:
+    """What `note_message` changes on the conversation, without changing it (for callers
+    that write the row themselves, e.g. `data.db.write_through`)."""
+    return activity_changes(
         conversation,
         at=message.created_at or utcnow(),
         preview=_preview(message),
@@ -107,14 +151,27 @@ def note_activity(
     conversation: Conversation, *, at: datetime, preview: str, sender_kind: str, inbound: bool
 ) -> None:
     """Fold any activity (a message, a call) into the inbox summary of the conversation."""
+    changes = activity_changes(
+        conversation, at=at, preview=preview, sender_kind=sender_kind, inbound=inbound
+    )
+    for key, value in changes.items():
+        setattr(conversation, key, value)
+
+
+def activity_changes(
+    conversation: Conversation, *, at: datetime, preview: str, sender_kind: str, inbound: bool
+) -> dict[str, Any]:
+    """The conversation's new inbox summary after some activity: only the changed fields."""
+    changes: dict[str, Any] = {}
     if at >= conversation.last_message_at or conversation.last_message_sender is None:
-        conversation.last_message_at = at
-        conversation.last_message_preview = re.sub(r"\s+", " ", preview).strip()[:PREVIEW_LENGTH]
-        conversation.last_message_sender = sender_kind
+        changes["last_message_at"] = at
+        changes["last_message_preview"] = re.sub(r"\s+", " ", preview).strip()[:PREVIEW_LENGTH]
+        changes["last_message_sender"] = sender_kind
     if inbound:
-        conversation.unread_count += 1
-        conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
-    conversation.updated_at = utcnow()
+        changes["unread_count"] = conversation.unread_count + 1
+        changes["last_inbound_at"] = max(conversation.last_inbound_at or at, at)
+    changes["updated_at"] = utcnow()
+    return changes
 
 
 def mark_read(session: Session, conversation: Conversation) -> None:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy import and_, bindparam
+from sqlmodel import Session, col, select
 
-from data import contacts, conversations, events, outbox, workspaces
+from data import contacts, conversations, db, events, outbox, workspaces
 from data.clock import utcnow
 from data.events import Actor
 from data.keywords import Keyword, classify
@@ -73,78 +73,147 @@ def keyword_replies_by(channel: Channel) -> str:
     return "product"
 
 
+_DUPLICATE = select(Message).where(
+    Message.workspace_id == bindparam("workspace_id"),
+    Message.channel == bindparam("channel"),
+    Message.provider_id == bindparam("provider_id"),
+)
+
+
+def _lookup_statement(own: str) -> Any:
+    """Routing, the duplicate check, the sender and their latest conversation on the channel,
+    in one statement: the channel as `workspaces.route_inbound` finds it; the id of the
+    message already stored under the provider id (unique per workspace and channel); the
+    workspace's contact whose `own` address sent it (as `contacts.by_address`); and that
+    contact's conversation as `conversations.find_or_create` picks it. Each part is None
+    when absent (outer joins); no row at all means no channel has the address."""
+    duplicate = (
+        select(Message.id)
+        .where(
+            Message.workspace_id == Channel.workspace_id,
+            Message.channel == bindparam("kind"),
+            Message.provider_id == bindparam("provider_id"),
+        )
+        .correlate(Channel)
+        .scalar_subquery()
+    )
+    sender = and_(
+        Contact.workspace_id == Channel.workspace_id,
+        contacts.ADDRESS_COLUMNS[own] == bindparam("sender"),
+    )
+    latest = conversations.latest_on_channel_id(Contact, bindparam("kind"))
+    return (
+        select(Channel, duplicate, Contact, Conversation)
+        .select_from(Channel)
+        .outerjoin(Contact, sender)
+        .outerjoin(Conversation, col(Conversation.id) == latest)
+        .where(workspaces.ROUTE.whereclause)
+    )
+
+
+# Built once per sender field: every webhook runs one, and building costs more than running.
+_LOOKUP = {own: _lookup_statement(own) for own in contacts.ADDRESS_COLUMNS}
+
+
 def find_duplicate(
     session: Session, workspace_id: int, channel: str, provider_id: str
 ) -> Message | None:
     return session.exec(
-        select(Message).where(
-            Message.workspace_id == workspace_id,
-            Message.channel == channel,
-            Message.provider_id == provider_id,
-        )
+        _DUPLICATE,
+        params={"workspace_id": workspace_id, "channel": channel, "provider_id": provider_id},
     ).first()
 
 
-def receive(session: Session, inbound: InboundMessage) -> InboundResult:
-    """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress."""
-    channel = workspaces.route_inbound(session, inbound.channel, inbound.to_address)
-    if channel is None:
-        raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
-    workspace_id = channel.workspace_id
-    existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
-    if existing is not None:
-        return _duplicate(session, existing)
-
+def _own_address(channel: str) -> str:
     # The contact is found by the address the channel itself vouches for. An email a web-chat
     # visitor types is unverified: it only fills the contact's gap, never joins them to the
     # customer who owns it (that would show a stranger's history to the AI and misroute replies).
-    own = {
-        ChannelKind.EMAIL: "email",
-        ChannelKind.WEBCHAT: "visitor_id",
-    }.get(inbound.channel, "phone")
-    contact, _ = contacts.find_or_create(
-        session, workspace_id, name=inbound.name, **{own: inbound.from_address}
-    )
+    return {ChannelKind.EMAIL: "email", ChannelKind.WEBCHAT: "visitor_id"}.get(channel, "phone")
+
+
+def receive(session: Session, inbound: InboundMessage) -> InboundResult:
+    """Store `inbound` (or find it again if the provider retried). Raises UnknownAddress.
+
+    A new message from a known sender takes four statements: the lookup (routing, duplicate
+    check, contact, conversation), the INSERT, and one flush at commit updating the
+    conversation and the contact; no savepoints."""
+    own = _own_address(inbound.channel)
+    address = workspaces.routable_address(inbound.channel, inbound.to_address)
+    row = None
+    if address is not None:
+        params = {
+            "kind": inbound.channel,
+            "address": address,
+            "provider_id": inbound.provider_id,
+            "sender": inbound.from_address,
+        }
+        row = session.exec(_LOOKUP[own], params=params).first()
+    if row is None:
+        raise UnknownAddress(f"No workspace receives {inbound.channel} at {inbound.to_address}.")
+    channel, existing_id, contact, conversation = row
+    if existing_id is not None:
+        existing = session.get(Message, existing_id)
+        assert existing is not None  # seen by this transaction a statement ago
+        return _duplicate(session, existing)
+    workspace_id = channel.workspace_id
+
+    if contact is None:
+        contact, _ = contacts.find_or_create(
+            session, workspace_id, name=inbound.name, **{own: inbound.from_address}
+        )
+        conversation = None  # a contact found only now (a concurrent request made it)
+    else:  # what find_or_create does for a known contact
+        contacts.add_missing_details(
+            session, contact, name=inbound.name, **{own: inbound.from_address}
+        )
     if inbound.email and own != "email":
         contacts.add_missing_details(session, contact, email=inbound.email)
-    conversation = _threaded_conversation(session, workspace_id, inbound)
-    if conversation is None:
+    threaded = _threaded_conversation(session, workspace_id, inbound)
+    if threaded is not None:
+        conversation = threaded
+    elif conversation is not None:
+        conversations.resume(session, conversation)
+    else:
         conversation, _ = conversations.find_or_create(
             session, contact, inbound.channel, channel.id, subject=inbound.subject
         )
     now = inbound.received_at or utcnow()
-    message = Message(
-        workspace_id=workspace_id,
-        conversation_id=conversation.id,
-        contact_id=contact.id,
-        channel=inbound.channel,
-        direction=Direction.INBOUND,
-        sender_kind=SenderKind.CUSTOMER,
-        body=inbound.body or "",
-        subject=inbound.subject,
-        media=inbound.media,
-        meta=inbound.meta,
-        from_address=inbound.from_address,
-        to_address=channel.address,
-        provider_id=inbound.provider_id,
-        status=DeliveryStatus.RECEIVED,
-        created_at=now,
+    keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
+    message = db.insert_returning(
+        session,
+        Message(
+            workspace_id=workspace_id,
+            conversation_id=conversation.id,
+            contact_id=contact.id,
+            channel=inbound.channel,
+            direction=Direction.INBOUND,
+            sender_kind=SenderKind.CUSTOMER,
+            body=inbound.body or "",
+            subject=inbound.subject,
+            media=inbound.media,
+            # A keyword needs no AI: marked, and triaged already, so the pipeline skips it.
+            meta=inbound.meta if keyword is None else {**inbound.meta, "keyword": str(keyword)},
+            from_address=inbound.from_address,
+            to_address=channel.address,
+            provider_id=inbound.provider_id,
+            status=DeliveryStatus.RECEIVED,
+            created_at=now,
+            triaged_at=None if keyword is None else utcnow(),
+        ),
+        # Two deliveries of one provider id racing: the unique index lets one through, and
+        # the other (nothing inserted) answers with the winner's message.
+        skip_conflicts=True,
     )
-    try:
-        # Two deliveries of one provider id racing: the unique index lets one through.
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
+    if message is None:
         existing = find_duplicate(session, workspace_id, inbound.channel, inbound.provider_id)
         if existing is None:
-            raise
+            raise LookupError(f"Message {inbound.provider_id} conflicted but is not stored.")
         return _duplicate(session, existing)
 
-    conversations.note_message(conversation, message)
-    contact.last_inbound_at = now
-    session.add_all([conversation, contact])
+    # Written now with one UPDATE each (cheaper than the unit of work's flush at commit).
+    db.write_through(session, conversation, conversations.message_changes(conversation, message))
+    db.write_through(session, contact, {"last_inbound_at": now})
 
-    keyword = classify(inbound.body) if inbound.channel in PHONE_CHANNELS else None
     if keyword is not None:
         workspace = workspaces.get(session, workspace_id)  # only keywords need its settings
         _apply_keyword(session, workspace, channel, contact, conversation, message, keyword)
@@ -217,10 +286,6 @@ def _apply_keyword(
             conversation_id=conversation.id,
             contact_id=contact.id,
         )
-    # A keyword needs no AI: the pipeline's triage skips it.
-    message.meta = {**message.meta, "keyword": str(keyword)}
-    message.triaged_at = utcnow()
-    session.add(message)
     # Invariant 2 leaves one exception, the STOP confirmation itself: an opted-out contact's
     # HELP gets no automated answer.
     if contact.opted_out and keyword != Keyword.STOP:
