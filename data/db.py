@@ -77,7 +77,13 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     # ingest under load closed each overflow connection when it came back and opened a new
     # one for the next request (a backend fork and authentication each time, ~30 new
     # connections in 10 s at 100 webhooks/s). The ceiling is unchanged: 15 per process.
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=15, max_overflow=0)
+    # No pre-ping: it is a round trip on every checkout. After a server restart the first
+    # statement on each stale connection fails instead, SQLAlchemy drops the pool, and ingest
+    # answers that one request 503 (providers retry it); connections are also recycled
+    # hourly so idle ones cut by a firewall do not linger.
+    return create_engine(
+        url, echo=echo, pool_pre_ping=False, pool_recycle=3600, pool_size=15, max_overflow=0
+    )
 
 
 def get_engine(url: str | None = None) -> Engine:
