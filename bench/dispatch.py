@@ -37,31 +37,25 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import os
-import platform
 import random
-import sqlite3
 import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, text
-from sqlalchemy.engine import make_url
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
 
-from data import outbox, workspaces
+from bench.dispatch_outbox import (
+    drain,
+    marker,
+    queue_messages,
+    statuses,
+)
+from bench.scratch import machine, postgres_database
 from data.db import dispose_engines, get_engine
-from data.events import Actor
-from data.inbound import InboundMessage, receive
 from data.migrate import upgrade
-from data.models import Message
 from data.settings import Settings
-from pipeline.dispatch import dispatch_due
 from pipeline.senders.router import Senders
 from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, TwilioStandIn, ok, too_many
 
@@ -106,103 +100,6 @@ class Run:
     @property
     def rate(self) -> float:
         return self.messages / self.seconds if self.seconds else 0.0
-
-
-# --- the database and the outbox -----------------------------------------------------------
-
-
-def number(run: int, index: int) -> str:
-    return f"+1512{run:03d}{index:04d}"
-
-
-def queue_messages(engine: Engine, run: int, total: int, pace: float) -> list[str]:
-    """NUMBERS workspaces (one SMS number each, max_per_second `pace`), customers who wrote
-    in, and `total` AI replies to them spread over the numbers. Returns the numbers."""
-    numbers = []
-    with Session(engine, expire_on_commit=False) as session:
-        conversations = []
-        for index in range(NUMBERS):
-            slug = f"bench-{run}-{index}"
-            workspace = workspaces.create(session, slug, f"Bench {run}-{index}")
-            workspace.sms_allowance = 10**9  # no allowance alert among the measured sends
-            own = number(run, index)
-            numbers.append(own)
-            workspaces.add_channel(
-                session, workspace, "sms", own, "twilio", config={"max_per_second": pace}
-            )
-            for customer in range(CUSTOMERS_PER_NUMBER):
-                result = receive(
-                    session,
-                    InboundMessage(
-                        channel="sms",
-                        to_address=own,
-                        from_address=f"+1737{run:03d}{index:01d}{customer:03d}",
-                        body="Do you do water heaters?",
-                        provider_id=f"SM{uuid.uuid4().hex}",
-                    ),
-                )
-                result.conversation.managed_by = "human"
-                conversations.append(result.conversation)
-        session.commit()
-        for n in range(total):
-            conversation = conversations[
-                (n % NUMBERS) * CUSTOMERS_PER_NUMBER + (n // NUMBERS) % CUSTOMERS_PER_NUMBER
-            ]
-            outbox.enqueue(
-                session,
-                conversation,
-                f"Yes, we install and repair water heaters. [b{run}-{n}]",
-                Actor.ai(),
-            )
-            if n % 500 == 499:
-                session.commit()
-        session.commit()
-    return numbers
-
-
-def run_filter(run: int):
-    return col(Message.body).like(f"%[b{run}-%")
-
-
-def pending(engine: Engine, run: int) -> int:
-    with Session(engine) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(Message)
-            .where(
-                Message.direction == "outbound",
-                col(Message.status).in_(["queued", "sending"]),
-                run_filter(run),
-            )
-        ).one()
-
-
-def statuses(engine: Engine, run: int) -> dict[str, str]:
-    """Each message's marker and status."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Message.body, Message.status).where(
-                Message.direction == "outbound", run_filter(run)
-            )
-        ).all()
-    return {marker(body): status for body, status in rows}
-
-
-def marker(body: str | None) -> str:
-    body = body or ""
-    return body[body.rfind("[") :]
-
-
-def drain(engine: Engine, senders: Senders, run: int, poll: float) -> float:
-    """Dispatch until nothing of `run` is left in the queue; returns the seconds taken."""
-    started = time.perf_counter()
-    while True:
-        if dispatch_due(engine, senders) == 0:
-            if pending(engine, run) == 0:
-                return time.perf_counter() - started
-            if time.perf_counter() - started > DRAIN_LIMIT_SECONDS:
-                raise SystemExit(f"run {run} not drained in {DRAIN_LIMIT_SECONDS} s")
-            time.sleep(poll)
 
 
 # --- senders -------------------------------------------------------------------------------
@@ -323,50 +220,7 @@ def measure(url: str, backend: str, sizes: Sizes, poll: float, rate: int) -> lis
     return results
 
 
-# --- PostgreSQL ----------------------------------------------------------------------------
-
-
-def psycopg_url(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards."""
-    admin_url = psycopg_url(admin_url)
-    name = f"inbox_bench_dispatch_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def postgres_version(admin_url: str) -> str:
-    engine = create_engine(psycopg_url(admin_url))
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar_one()
-    engine.dispose()
-    return str(version)
-
-
 # --- the report ----------------------------------------------------------------------------
-
-
-def machine(admin_url: str | None) -> str:
-    postgres = postgres_version(admin_url) if admin_url else "not measured"
-    load = os.getloadavg()[0]
-    busy = " (other work is running: figures will be low and noisy)" if load > 0.5 else ""
-    return (
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"PostgreSQL {postgres}; load average {load:.2f} before the run{busy}"
-    )
 
 
 def line(r: Run) -> str:

@@ -24,25 +24,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from bench.scratch import machine, postgres_database
 from data import workspaces
 from data.db import dispose_engines, get_engine
 from data.demo import seed
@@ -199,35 +195,6 @@ def prepare(url: str) -> SimulationTargets:
     return targets
 
 
-def psycopg_url(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards."""
-    admin_url = psycopg_url(admin_url)
-    name = f"inbox_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def postgres_version(admin_url: str) -> str:
-    engine = create_engine(psycopg_url(admin_url))
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar_one()
-    engine.dispose()
-    return str(version)
-
-
 # --- measuring -----------------------------------------------------------------------------
 
 
@@ -273,17 +240,6 @@ def measure(name: str, base: str, targets: SimulationTargets, durations: Duratio
 
 
 # --- the report ----------------------------------------------------------------------------
-
-
-def machine(admin_url: str | None) -> str:
-    postgres = postgres_version(admin_url) if admin_url else "not measured"
-    load = os.getloadavg()[0]
-    busy = " (other work is running: figures will be low and noisy)" if load > 0.5 else ""
-    return (
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"PostgreSQL {postgres}; load average {load:.2f} before the run{busy}"
-    )
 
 
 def table(results: list[Result]) -> str:

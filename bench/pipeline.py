@@ -38,63 +38,35 @@ py-spy during the throughput phase (a flame graph per configuration in DIR).
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import re
-import shutil
-import signal
-import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from data import knowledge, workspaces
-from data.answers.intents import read as read_intents
-from data.answers.triage import is_fragment
+from bench.pipeline_processes import pipelines, py_spy
+from bench.pipeline_report import Latency, Result, Throughput, table, verdicts
+from bench.pipeline_workload import MIX, Planned, customers, plan, preload, prepare, store
+from bench.scratch import machine, postgres_database
 from data.clock import as_utc
 from data.db import dispose_engines, get_engine, session_scope
-from data.demo import content
-from data.inbound import InboundMessage, receive
-from data.migrate import upgrade
 from data.models import Message
 from pipeline.triage import BURST_WAIT
 
 REPO = Path(__file__).resolve().parent.parent
-EVAL_SET = REPO / "bench" / "eval_data" / "brightwater_messages.jsonl"
-SLUG = "bench"
-NUMBER = "+15125550100"
-WHATSAPP = "+15125550101"
-EMAIL = f"hello@{SLUG}.example"
-WIDGET = f"wk_{SLUG}_widget"
-ALWAYS_OPEN = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
-#: Share of messages per category of the evaluation set.
-MIX = {"faq": 0.70, "booking": 0.12, "thanks": 0.05, "person": 0.05, "greeting": 0.08}
-#: Share of customers per channel.
-CHANNELS = {"sms": 0.45, "whatsapp": 0.20, "webchat": 0.15, "email": 0.20}
 MESSAGES_PER_CUSTOMER = 3
-INSERT_BATCH = 200
 POLL_SECONDS = 0.1
 READY_SECONDS = 60
-TARGET_RATE = 200.0
-TARGET_P50 = 1.0
-TARGET_SCALE = 1.6
 
 
 @dataclass(frozen=True)
@@ -106,171 +78,6 @@ class Sizes:
 
 FULL = Sizes(messages=2000, latency_seconds=30.0, drain_timeout=600.0)
 QUICK = Sizes(messages=400, latency_seconds=10.0, drain_timeout=300.0)
-
-
-# --- the workload --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Customer:
-    channel: str
-    address: str
-    to: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Planned:
-    customer: Customer
-    body: str
-    fragment: bool
-
-
-def phrasings() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for line in EVAL_SET.read_text().splitlines():
-        if line.strip():
-            item = json.loads(line)
-            found.setdefault(item["category"], []).append(item["text"])
-    return found
-
-
-def customers(count: int, rng: random.Random, offset: int = 0) -> list[Customer]:
-    """`count` customers, channels as in CHANNELS; addresses unique from `offset`."""
-    first = [f"{n}" for n in ("Ana", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo")]
-    out = []
-    kinds, weights = list(CHANNELS), list(CHANNELS.values())
-    for i in range(offset, offset + count):
-        kind = rng.choices(kinds, weights)[0]
-        name = f"{first[i % len(first)]} {i}"
-        if kind == "sms":
-            out.append(Customer(kind, f"+1737{i:07d}", NUMBER, name))
-        elif kind == "whatsapp":
-            out.append(Customer(kind, f"+1738{i:07d}", WHATSAPP, name))
-        elif kind == "webchat":
-            out.append(Customer(kind, f"v_bench_{i:08d}", WIDGET, name))
-        else:
-            out.append(Customer(kind, f"customer{i}@mail.example", EMAIL, name))
-    return out
-
-
-def plan(count: int, people: list[Customer], rng: random.Random) -> list[Planned]:
-    texts = phrasings()
-    kinds, weights = list(MIX), list(MIX.values())
-    out = []
-    for _ in range(count):
-        body = rng.choice(texts[rng.choices(kinds, weights)[0]])
-        out.append(Planned(rng.choice(people), body, is_fragment(body, read_intents(body))))
-    return out
-
-
-def store(session: Session, planned: Planned, prefix: str, number: int) -> None:
-    """One message the way ingest stores it; fragments' provider ids start with 'F'."""
-    c = planned.customer
-    receive(
-        session,
-        InboundMessage(
-            channel=c.channel,
-            to_address=c.to,
-            from_address=c.address,
-            body=planned.body,
-            provider_id=f"{'F' if planned.fragment else 'M'}{prefix}{number:09d}",
-            name=c.name,
-            subject="Question" if c.channel == "email" else None,
-        ),
-    )
-
-
-def prepare(url: str) -> None:
-    """Migrate `url` and create the workspace."""
-    upgrade(url)
-    with Session(get_engine(url)) as session:
-        workspace = workspaces.create(session, SLUG, "Bench Plumbing")
-        workspaces.add_channel(session, workspace, "sms", NUMBER, "twilio", "AI number")
-        workspaces.add_channel(session, workspace, "voice", NUMBER, "twilio", "AI number")
-        workspaces.add_channel(session, workspace, "whatsapp", WHATSAPP, "twilio")
-        workspaces.add_channel(session, workspace, "email", EMAIL, "mailgun")
-        workspaces.add_channel(session, workspace, "webchat", WIDGET, "widget")
-        workspace.business_hours = ALWAYS_OPEN
-        workspace.timezone = "America/Chicago"
-        workspace.alert_phone = "+15125550190"
-        workspace.alert_email = f"owner@{SLUG}.example"
-        workspace.sms_allowance = 10_000_000  # the allowance is not what is measured
-        session.add(workspace)
-        drafts = [
-            knowledge.EntryDraft(k["question"], k["answer"], ",".join(k["tags"]))
-            for k in content.KNOWLEDGE
-        ]
-        knowledge.import_entries(session, workspace.id, drafts)
-        session.commit()
-
-
-def preload(engine: Engine, planned: list[Planned]) -> None:
-    for start in range(0, len(planned), INSERT_BATCH):
-        with session_scope(engine, write=True) as session:
-            for i, item in enumerate(planned[start : start + INSERT_BATCH], start):
-                store(session, item, "T", i)
-
-
-# --- processes -----------------------------------------------------------------------------
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INBOX_")}
-    return {**env, "PYTHONUNBUFFERED": "1", **settings}
-
-
-@contextmanager
-def pipelines(url: str, count: int, workdir: Path, name: str) -> Iterator[list[subprocess.Popen]]:
-    """`count` `inbox pipeline` processes (each in its own session), stopped afterwards."""
-    env = clean_env(INBOX_DATABASE_URL=url, INBOX_LOG_LEVEL="WARNING")
-    processes = []
-    for i in range(count):
-        log = (workdir / f"{name}-{i}.log").open("wb")
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "inbox", "pipeline"],
-                cwd=workdir,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-        log.close()
-    try:
-        yield processes
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-@contextmanager
-def py_spy(pid: int, out: Path | None) -> Iterator[None]:
-    if out is None:
-        yield
-        return
-    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    recorder = subprocess.Popen(
-        [spy, "record", "-r", "50", "-o", str(out), "--pid", str(pid)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield
-    finally:
-        recorder.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
-        try:
-            recorder.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            recorder.kill()
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -324,43 +131,6 @@ def first_triage(engine: Engine, prefix: str) -> datetime:
             select(func.min(Message.triaged_at)).where(col(Message.provider_id).like(prefix))
         ).one()
     return as_utc(value)
-
-
-@dataclass
-class Throughput:
-    messages: int
-    fragments: int
-    seconds: float
-    seconds_all: float
-
-    @property
-    def rate(self) -> float:
-        return self.messages / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass
-class Latency:
-    rate: float
-    offered: int
-    answered: list[float] = field(default_factory=list)
-    fragments: list[float] = field(default_factory=list)
-    without_own_reply: int = 0
-    behind: float = 0.0
-
-    def p(self, values: list[float], q: float) -> float:
-        if not values:
-            return float("nan")
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-@dataclass
-class Result:
-    name: str
-    processes: int
-    throughput: Throughput | None = None
-    latency: Latency | None = None
-    job_errors: Counter[str] = field(default_factory=Counter)
 
 
 def measure_throughput(
@@ -501,93 +271,6 @@ def run_config(
         print(f"    job failures: {count} x {error}", flush=True)
     dispose_engines()
     return result
-
-
-# --- databases -----------------------------------------------------------------------------
-
-
-def psycopg_url(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    admin_url = psycopg_url(admin_url)
-    name = f"inbox_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def postgres_version(admin_url: str) -> str:
-    engine = create_engine(psycopg_url(admin_url))
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar_one()
-    engine.dispose()
-    return str(version)
-
-
-# --- the report ----------------------------------------------------------------------------
-
-
-def machine(admin_url: str | None) -> str:
-    postgres = postgres_version(admin_url) if admin_url else "not measured"
-    load = os.getloadavg()[0]
-    busy = " (other work is running: figures will be low and noisy)" if load > 0.5 else ""
-    return (
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"PostgreSQL {postgres}; load average {load:.2f} before the run{busy}"
-    )
-
-
-def table(results: list[Result]) -> str:
-    lines = [
-        f"{'configuration':<26}{'msgs/s':>8}{'fragments':>10}{'latency at':>11}"
-        f"{'p50 s':>8}{'p99 s':>8}{'replies':>8}{'job errors':>11}"
-    ]
-    for r in results:
-        t, lat = r.throughput, r.latency
-        assert t is not None and lat is not None
-        lines.append(
-            f"{r.name:<26}{t.rate:>8.1f}{100 * t.fragments / t.messages:>9.0f}%"
-            f"{lat.rate:>9.1f}/s{lat.p(lat.answered, 0.5):>8.2f}"
-            f"{lat.p(lat.answered, 0.99):>8.2f}{len(lat.answered):>8d}"
-            f"{sum(r.job_errors.values()):>11d}"
-        )
-    return "\n".join(lines)
-
-
-def verdicts(results: list[Result]) -> list[str]:
-    out = []
-    by_name = {r.name: r for r in results}
-    for r in results:
-        t, lat = r.throughput, r.latency
-        assert t is not None and lat is not None
-        p50 = lat.p(lat.answered, 0.5)
-        line = f"{r.name}: p50 {p50:.2f} s ({'met' if p50 < TARGET_P50 else 'MISSED'}, < 1 s)"
-        if r.processes == 1:
-            ok = t.rate >= TARGET_RATE
-            line = (
-                f"{r.name}: {t.rate:.1f} msgs/s ({'met' if ok else 'MISSED'}, target "
-                f">= {TARGET_RATE:.0f}/s); " + line.split(": ", 1)[1]
-            )
-        out.append(line)
-    one, two = by_name.get("PostgreSQL, 1 process"), by_name.get("PostgreSQL, 2 processes")
-    if one and two and one.throughput and two.throughput and one.throughput.rate:
-        ratio = two.throughput.rate / one.throughput.rate
-        out.append(
-            f"PostgreSQL 2 processes / 1: {ratio:.2f}x "
-            f"({'met' if ratio >= TARGET_SCALE else 'MISSED'}, target >= {TARGET_SCALE}x)"
-        )
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
