@@ -36,11 +36,10 @@ class InvalidTransition(ValueError):
 
 
 def get(session: Session, workspace_id: int, conversation_id: int) -> Conversation | None:
-    return session.exec(
-        select(Conversation).where(
-            Conversation.workspace_id == workspace_id, Conversation.id == conversation_id
-        )
-    ).first()
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.workspace_id != workspace_id:
+        return None
+    return conversation
 
 
 def for_contact(session: Session, workspace_id: int, contact_id: int) -> list[Conversation]:

@@ -63,20 +63,24 @@ def locked_if_still_ours(
     Its conversation is locked first: every job that changes a conversation's messages takes
     the conversation, then the message, so two processes never wait on each other in a cycle
     (triage of one message and the reply to an earlier one in the same conversation did)."""
-    session.exec(
-        select(Conversation.id).where(Conversation.id == conversation_id).with_for_update()
-    ).first()
+    session.exec(select(Conversation).where(Conversation.id == conversation_id).with_for_update())
     message = session.exec(
-        select(Message).where(Message.id == message_id).with_for_update()
+        select(Message).where(Message.id == message_id, due).with_for_update()
     ).first()
-    if message is None or message.lease_owner != worker_id():
-        return None
-    if not session.exec(select(Message.id).where(Message.id == message_id, due)).first():
-        # Finished meanwhile (a newer message of its burst took the reply over): let go.
-        release(message)
-        session.add(message)
-        return None
-    return message
+    if message is not None and message.lease_owner == worker_id():
+        return message
+    if message is None:
+        # Finished meanwhile (a newer message of its burst took the reply over): if it is
+        # still leased to us, let it go.
+        leased = session.exec(
+            select(Message)
+            .where(Message.id == message_id, Message.lease_owner == worker_id())
+            .with_for_update()
+        ).first()
+        if leased is not None:
+            release(leased)
+            session.add(leased)
+    return None
 
 
 def release(message: Message) -> None:

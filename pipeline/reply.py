@@ -92,7 +92,7 @@ def apply(session: Session, message: Message, reply: Reply) -> None:
     session.add(message)
     if newer_pending(session, message):
         return  # a newer message of the burst carries the reply
-    conversation = session.get(Conversation, message.conversation_id, with_for_update=True)
+    conversation = session.get(Conversation, message.conversation_id)  # locked by the caller
     contact = session.get(Contact, message.contact_id)
     workspace = workspaces.get(session, message.workspace_id)
     now = utcnow()

@@ -60,7 +60,9 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
         with session_scope(engine, write=True) as session:
             message = locked_if_still_ours(session, message_id, conversation_id, _untriaged())
             if message is not None:
-                triage(session, message, score)
+                # Held while answering: the session's identity map keeps only objects someone
+                # references, and the reply reads the same conversation, contact and workspace.
+                context = triage(session, message, score)
                 if (
                     offline
                     and message.reply_due_at is not None
@@ -69,24 +71,29 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
                     # The offline responder needs no network: answer in the same transaction
                     # instead of claiming the message again for the reply job.
                     reply_job.answer_now(session, message)
+                del context
     return len(claimed)
 
 
-def triage(session: Session, message: Message, score: float | None = None) -> None:
-    """Apply the triage rules to one inbound message (locked by the caller)."""
+def triage(
+    session: Session, message: Message, score: float | None = None
+) -> tuple[Conversation, Contact, Workspace] | None:
+    """Apply the triage rules to one inbound message (locked by the caller). Returns the
+    conversation, contact and workspace it loaded (None for messages triage skips)."""
     now = utcnow()
     message.triaged_at = now
     release(message)
     session.add(message)
     text = message_text(message)
     if message.meta.get("keyword") or message.channel not in REPLYABLE_CHANNELS or not text:
-        return  # keywords were handled at ingest; call transcripts are read-only
-    # Locked (callers through claims.locked_if_still_ours already hold it): two processes
-    # triaging two messages of one conversation would otherwise fold their sentiment into the
-    # same old trend, or both escalate it.
-    conversation = session.get(Conversation, message.conversation_id, with_for_update=True)
+        return None  # keywords were handled at ingest; call transcripts are read-only
+    # The caller locked it (claims.locked_if_still_ours): two processes triaging two messages
+    # of one conversation would otherwise fold their sentiment into the same old trend, or
+    # both escalate it. The locking read put it in this session: no second query.
+    conversation = session.get(Conversation, message.conversation_id)
     contact = session.get(Contact, message.contact_id)
     workspace = workspaces.get(session, message.workspace_id)
+    loaded = (conversation, contact, workspace)
     thresholds = Thresholds(
         workspace.negative_sentiment_threshold, workspace.sentiment_trend_threshold
     )
@@ -115,7 +122,7 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
 
     if found.opt_out == OptOut.CLEAR:
         _opt_out(session, workspace, conversation, contact, message, text)
-        return
+        return loaded
     escalated_now = False
     if found.escalation is not None:
         escalated_now = escalations.escalate(
@@ -130,7 +137,7 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
         session, contact, found.temperature, f"message {message.id}", conversation.id
     )
     if escalated_now and found.escalation in _NO_SUGGESTION:
-        return
+        return loaded
     fragment = is_fragment(text, found.intents) and not _answers_the_business(session, message)
     wait = BURST_WAIT if fragment else timedelta(0)
     message.reply_due_at = now + wait
@@ -145,6 +152,7 @@ def triage(session: Session, message: Message, score: float | None = None) -> No
         )
         .values(reply_due_at=None)
     )
+    return loaded
 
 
 def _answers_the_business(session: Session, message: Message) -> bool:
