@@ -172,7 +172,10 @@ def test_every_webhook_answered_2xx_before_a_sigkill_is_stored_exactly_once(
 ) -> None:
     report, engine = killed_midway
 
-    assert KILL_AFTER_STORED <= report.accepted < REQUESTS, report.summary()
+    # Killed midway: a good part answered, not all. (Not "at least KILL_AFTER_STORED": a
+    # message can be committed and the process killed before its 2xx leaves; the provider
+    # then retries it, which the next test covers.)
+    assert KILL_AFTER_STORED // 2 <= report.accepted < REQUESTS, report.summary()
     assert report.errors > 0, "the kill happened after the simulation ended"
     assert set(report.accepted_ids) <= stored_provider_ids(engine)
     assert duplicated_provider_ids(engine) == []
