@@ -52,7 +52,7 @@ from bench.dispatch_outbox import (
     queue_messages,
     statuses,
 )
-from bench.scratch import machine, postgres_database
+from bench.scratch import machine, postgres_database, print_report
 from data.db import dispose_engines, get_engine
 from data.migrate import upgrade
 from data.settings import Settings
@@ -309,14 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         with postgres_database(args.postgres_url) as url:
             results += measure(url, "PostgreSQL", sizes, args.poll, args.rate)
 
-    print()
-    print(table(results))
-    print()
-    print(pacing_table(results, args.rate))
-    print()
-    for verdict in verdicts(results, args.rate):
-        print(verdict)
-    print(f"\n({time.monotonic() - started:.0f} s)")
+    print_report(
+        [table(results), pacing_table(results, args.rate)], verdicts(results, args.rate), started
+    )
     return 0
 
 

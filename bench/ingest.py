@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
-from bench.scratch import machine, postgres_database
+from bench.scratch import machine, postgres_database, print_report
 from data import workspaces
 from data.db import dispose_engines, get_engine
 from data.demo import seed
@@ -316,12 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                 with serve(inbox_ingest(port), env, work, port) as base:
                     results.append(measure(name, base, targets, durations))
 
-    print()
-    print(table(results))
-    print()
-    for line in verdicts(results):
-        print(line)
-    print(f"\n({time.monotonic() - started:.0f} s)")
+    print_report([table(results)], verdicts(results), started)
     return 0
 
 

@@ -56,7 +56,7 @@ from sqlmodel import Session, col, select
 from bench.pipeline_processes import pipelines, py_spy
 from bench.pipeline_report import Latency, Result, Throughput, table, verdicts
 from bench.pipeline_workload import MIX, Planned, customers, plan, preload, prepare, store
-from bench.scratch import machine, postgres_database
+from bench.scratch import machine, postgres_database, print_report
 from data.clock import as_utc
 from data.db import dispose_engines, get_engine, session_scope
 from data.models import Message
@@ -327,12 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
 
-    print()
-    print(table(results))
-    print()
-    for line in verdicts(results):
-        print(line)
-    print(f"\n({time.monotonic() - started:.0f} s)")
+    print_report([table(results)], verdicts(results), started)
     return 0
 
 

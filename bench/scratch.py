@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,3 +56,14 @@ def machine(admin_url: str | None) -> str:
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"PostgreSQL {postgres}; load average {load:.2f} before the run{busy}"
     )
+
+
+def print_report(tables: list[str], verdicts: list[str], started: float) -> None:
+    """The end of every benchmark: its tables, the verdicts against the targets, the time."""
+    for table in tables:
+        print()
+        print(table)
+    print()
+    for verdict in verdicts:
+        print(verdict)
+    print(f"\n({time.monotonic() - started:.0f} s)")

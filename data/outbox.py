@@ -8,7 +8,7 @@ person's reply takes the conversation over, and a first reply moves a New lead t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -67,9 +67,10 @@ class OutsideWindow(OutboxError):
 WHATSAPP_WINDOW = timedelta(hours=24)
 
 
-def _whatsapp_window_open(conversation: Conversation) -> bool:
+def whatsapp_window_open(conversation: Conversation, now: datetime | None = None) -> bool:
+    """Whether WhatsApp still allows free-form messages: 24 hours from the customer's last."""
     last = conversation.last_inbound_at
-    return last is not None and utcnow() - as_utc(last) <= WHATSAPP_WINDOW
+    return last is not None and as_utc(now or utcnow()) - as_utc(last) <= WHATSAPP_WINDOW
 
 
 def contact_address(contact: Contact, channel: str) -> str | None:
@@ -143,7 +144,7 @@ def enqueue(
         # customer's conversation on that channel, so their answer threads with it.
         conversation, _ = conversations.find_or_create(session, contact, channel, own.id)
 
-    if channel == ChannelKind.WHATSAPP and not _whatsapp_window_open(conversation):
+    if channel == ChannelKind.WHATSAPP and not whatsapp_window_open(conversation):
         template = (own.config or {}).get("whatsapp_template") or {}
         if sender.is_person or not template.get("content_sid"):
             raise OutsideWindow(

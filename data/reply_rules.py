@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from data import alerts, conversations, usage, workspaces
 from data.clock import as_utc
 from data.models import Contact, Conversation, Message, Workspace
-from data.outbox import WHATSAPP_WINDOW
+from data.outbox import whatsapp_window_open
 from data.vocab import ChannelKind, Direction, SenderKind
 
 
@@ -44,10 +44,8 @@ def silence(
         quiet = _email_loop_guard(session, workspace, contact, message, now)
         if quiet:
             return quiet
-    if conversation.channel == ChannelKind.WHATSAPP:
-        last = conversation.last_inbound_at
-        if last is None or as_utc(now) - as_utc(last) > WHATSAPP_WINDOW:
-            return Silence("WhatsApp's 24-hour window is closed.")
+    if conversation.channel == ChannelKind.WHATSAPP and not whatsapp_window_open(conversation, now):
+        return Silence("WhatsApp's 24-hour window is closed.")
     if (
         conversation.channel == ChannelKind.SMS
         and usage.sms_usage(session, workspace, now).exhausted

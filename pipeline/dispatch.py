@@ -87,7 +87,7 @@ def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
             delivery.mark_failed(session, message, failure.code, failure.reason)
             return None
         slot = pacing.turn(session, message, pacing.rate_for(channel, message.channel), now)
-        if slot > now + pacing.SLACK:
+        if slot > now:  # turn() returns now exactly when it is this message's turn
             delivery.reschedule(session, message, slot)  # its turn comes later
             return None
         session.expunge(message)

@@ -8,9 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from data.clock import as_utc
 from data.models import Channel, Contact, Conversation, Message, Workspace
-from data.outbox import WHATSAPP_WINDOW
+from data.outbox import whatsapp_window_open
 from data.vocab import ChannelKind, Direction, SenderKind
 from pipeline.senders import Outgoing, Permanent
 
@@ -58,8 +57,7 @@ def _whatsapp(
     now: datetime,
 ) -> Outgoing:
     conversation = session.get(Conversation, message.conversation_id)
-    last = conversation.last_inbound_at if conversation else None
-    if last is not None and as_utc(now) - as_utc(last) <= WHATSAPP_WINDOW:
+    if conversation is not None and whatsapp_window_open(conversation, now):
         return Outgoing(message, business_name=workspace.name)
     template = (channel.config or {}).get("whatsapp_template") if channel else None
     if template and template.get("content_sid") and message.sender_kind in AUTOMATED:

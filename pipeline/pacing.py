@@ -65,7 +65,7 @@ def turn(session: Session, message: Message, rate: float | None, now: datetime) 
             message.meta = {**message.meta, "paced_for": slot.isoformat()}
             return slot
     earliest = as_utc(pace.last_sent_at) + interval if pace.last_sent_at else now
-    if earliest > now + SLACK:
+    if earliest > now:  # no slack here: early by any amount breaks the provider's limit
         pace.next_free_at = max(as_utc(pace.next_free_at), earliest + interval)
         session.add(pace)
         message.meta = {**message.meta, "paced_for": earliest.isoformat()}

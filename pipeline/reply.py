@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Engine
 from sqlmodel import Session, col
 
 from data import appointments, escalations, knowledge, leads, outbox, reply_rules, workspaces
-from data.answers.formatting import email_subject, for_channel
+from data.answers.formatting import for_channel
 from data.answers.leads import LeadDetails
 from data.answers.offline import OfflineResponder, slot_offer
 from data.answers.replies import Reply, ReplyKind, ReplyRequest
@@ -24,7 +24,7 @@ from data.db import session_scope
 from data.events import Actor
 from data.models import Contact, Conversation, Message, Workspace
 from data.scheduling import SLOT_LENGTH, free_slots, is_free
-from data.vocab import ChannelKind, EscalationReason, LeadTemperature
+from data.vocab import EscalationReason, LeadTemperature
 from pipeline import ai
 from pipeline.claims import claim_inbound, locked_if_still_ours, release
 from pipeline.reply_context import (
@@ -130,14 +130,12 @@ def apply(session: Session, message: Message, reply: Reply) -> None:
     if not reply.text or already_answered(session, message.id):
         return
     body = for_channel(reply.text, conversation.channel, workspace.name, contact.name)
-    with_subject = conversation.channel == ChannelKind.EMAIL
     outbox.enqueue(
         session,
         conversation,
         body,
         Actor.ai(),
         answers_message_id=message.id,
-        subject=email_subject(conversation.subject) if with_subject else None,
         purpose=AI_REPLY_PURPOSE,
         meta={
             "ai": _summary(reply),

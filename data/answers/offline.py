@@ -52,7 +52,7 @@ class OfflineResponder:
         if asked_for is not None and (found.booking or request.offered_slots):
             if is_free(hours, asked_for, request.busy, request.now):
                 return self._book(request, asked_for, extra)
-            return self._offer(request, extra, prefix="That time isn't free.")
+            return slot_offer(request, "That time isn't free.", extra)
 
         if found.wants_person:
             return Reply(ReplyKind.WANTS_PERSON, reason="The customer asked for a person.", **extra)
@@ -88,10 +88,10 @@ class OfflineResponder:
             )
             if found.booking and request.free_slots:
                 asked_day = _for_day_asked(request, last)
-                return self._offer(asked_day, extra, prefix=answer, base=reply)
+                return slot_offer(asked_day, answer, extra, base=reply)
             return self._after_hours(request, reply)
         if found.booking:
-            return self._offer(_for_day_asked(request, last), extra)
+            return slot_offer(_for_day_asked(request, last), "", extra)
         if found.question or found.opt_out:
             return Reply(
                 ReplyKind.CANNOT_ANSWER,
@@ -105,11 +105,6 @@ class OfflineResponder:
         when = format_slot(at, request.business.hours)
         text = f"You're booked for {when}. We'll see you then - reply here if anything changes."
         return Reply(ReplyKind.BOOKED, text, book_at=at, **extra)
-
-    def _offer(
-        self, request: ReplyRequest, extra: dict, prefix: str = "", base: Reply | None = None
-    ) -> Reply:
-        return slot_offer(request, prefix, extra, base)
 
     def _after_hours(self, request: ReplyRequest, reply: Reply) -> Reply:
         """Outside opening hours the reply still comes, and says when a person is back."""
