@@ -1,14 +1,29 @@
 """The console's Streamlit script. `streamlit_app.py` (for `streamlit run`) and `inbox console`
 / `inbox up` (which run this file, so an installed package needs no source tree) both land
-here."""
+here: sign-in first, then the pages the user's role may open."""
 
 from __future__ import annotations
 
-from console.inbox_preview import render
+import streamlit as st
+
+from console.auth import current_user, sign_in_form, sign_out
+from console.pages import navigation
+from data.vocab import label
 
 
 def main() -> None:
-    render()
+    st.set_page_config(page_title="Inbox", page_icon="💬", layout="wide")
+    user = current_user()
+    if user is None:
+        sign_in_form()
+        return
+    page = navigation(user)
+    with st.sidebar:
+        st.text(f"{user.name} ({label(user.role)})")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    page.run()
 
 
 if __name__ == "__main__":

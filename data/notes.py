@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from data import events
 from data.events import Actor
-from data.models import Contact, Note
+from data.models import Contact, Note, User
 from data.vocab import EventKind
 
 MAX_NOTE_LENGTH = 5000
@@ -58,3 +58,18 @@ def for_contact(session: Session, workspace_id: int, contact_id: int) -> list[No
             .order_by(col(Note.created_at).desc(), col(Note.id).desc())
         )
     )
+
+
+def with_authors(
+    session: Session, workspace_id: int, contact_id: int, limit: int = 50
+) -> list[tuple[Note, str]]:
+    """A contact's newest notes with their author's name ("System" for notes no person
+    wrote)."""
+    rows = session.exec(
+        select(Note, User.display_name)
+        .join(User, col(User.id) == col(Note.author_user_id), isouter=True)
+        .where(Note.workspace_id == workspace_id, Note.contact_id == contact_id)
+        .order_by(col(Note.created_at).desc(), col(Note.id).desc())
+        .limit(limit)
+    )
+    return [(note, name or "System") for note, name in rows]

@@ -82,9 +82,7 @@ def thread_page(
         )
     newest_first = list(
         session.exec(
-            query.order_by(col(Message.created_at).desc(), col(Message.id).desc()).limit(
-                limit + 1
-            )
+            query.order_by(col(Message.created_at).desc(), col(Message.id).desc()).limit(limit + 1)
         )
     )
     has_older = len(newest_first) > limit
@@ -94,7 +92,9 @@ def thread_page(
     start = messages[0].created_at if messages and has_older else None
     end = before[0] if before is not None else None
 
-    calls_query = select(Call).where(Call.workspace_id == workspace_id, Call.contact_id == contact_id)
+    calls_query = select(Call).where(
+        Call.workspace_id == workspace_id, Call.contact_id == contact_id
+    )
     events_query = select(Event).where(
         Event.workspace_id == workspace_id,
         Event.contact_id == contact_id,

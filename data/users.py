@@ -6,10 +6,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
+from data import events
 from data.addresses import InvalidAddress, normalize_email
 from data.clock import utcnow
+from data.events import Actor
 from data.models import User
-from data.vocab import Role
+from data.vocab import EventKind, Role
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -24,7 +26,7 @@ class InvalidUser(ValueError):
 ROLE_PAGES: dict[str, frozenset[str]] = {
     Role.OPERATOR: frozenset({"inbox"}),
     Role.MANAGER: frozenset({"inbox", "analytics", "knowledge"}),
-    Role.OWNER: frozenset({"inbox", "analytics", "knowledge", "settings"}),
+    Role.OWNER: frozenset({"inbox", "analytics", "knowledge", "settings", "team"}),
 }
 
 
@@ -106,3 +108,43 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def _active_owners(session: Session, workspace_id: int) -> int:
+    return len([u for u in list_users(session, workspace_id) if u.active and u.role == Role.OWNER])
+
+
+def change(
+    session: Session,
+    user: User,
+    actor: Actor,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+) -> bool:
+    """Change a user's role or switch them off (people are deactivated, not deleted: their
+    name stays on what they sent). A workspace always keeps one active owner, and nobody
+    locks themselves out."""
+    new_role = role if role is not None else user.role
+    new_active = active if active is not None else user.active
+    if new_role not in set(Role):
+        raise InvalidUser(f"Role must be one of {', '.join(Role)} (got {new_role!r}).")
+    if (new_role, new_active) == (user.role, user.active):
+        return False
+    if actor.user_id == user.id and (not new_active or new_role != user.role):
+        raise InvalidUser("You can't change your own role or remove yourself.")
+    was_owner = user.active and user.role == Role.OWNER
+    demoted = new_role != Role.OWNER or not new_active
+    if was_owner and demoted and _active_owners(session, user.workspace_id) <= 1:
+        raise InvalidUser("A workspace needs at least one active owner.")
+    change = {"from": {"role": user.role, "active": user.active}}
+    user.role, user.active = new_role, new_active
+    session.add(user)
+    events.record(
+        session,
+        user.workspace_id,
+        EventKind.SETTINGS_CHANGED,
+        actor,
+        data={**change, "to": {"role": new_role, "active": new_active}, "user_id": user.id},
+    )
+    return True

@@ -1,0 +1,59 @@
+"""The console's pages, which roles see each, and the navigation built from them.
+
+A page a role may not open is left out of the navigation (so it is neither shown nor
+routable), and each page checks again when it runs, so reaching it by URL is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from console.auth import SignedIn, current_user
+from data.users import ROLE_PAGES
+
+
+@dataclass(frozen=True)
+class ConsolePage:
+    key: str
+    title: str
+    icon: str
+    render: Callable[[SignedIn], None]
+
+
+def allowed(user: SignedIn, key: str) -> bool:
+    return key in ROLE_PAGES.get(user.role, frozenset())
+
+
+def guarded(page: ConsolePage) -> Callable[[], None]:
+    """The page's script: refuses a user whose role may not open it."""
+
+    def run() -> None:
+        user = current_user()
+        if user is None or not allowed(user, page.key):
+            st.error("Your role doesn't give access to this page.")
+            st.stop()
+        page.render(user)
+
+    run.__name__ = f"page_{page.key}"
+    return run
+
+
+def all_pages() -> list[ConsolePage]:
+    from console.inbox.page import render as inbox
+    from console.team import render as team
+
+    return [
+        ConsolePage("inbox", "Inbox", ":material/inbox:", inbox),
+        ConsolePage("team", "Team", ":material/group:", team),
+    ]
+
+
+def navigation(user: SignedIn) -> st.navigation:  # type: ignore[valid-type]
+    pages = [
+        st.Page(guarded(page), title=page.title, icon=page.icon, url_path=page.key)
+        for page in all_pages()
+        if allowed(user, page.key)
+    ]
+    return st.navigation(pages, position="sidebar")
