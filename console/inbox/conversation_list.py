@@ -16,14 +16,10 @@ from data.vocab import ChannelKind, ConversationStatus, ManagedBy, label
 LIVE_SECONDS = 2.0
 PAGE_SIZE = 25
 
-CHANNELS = (
-    {"All": None}
-    | {
-        label(kind): str(kind)
-        for kind in (ChannelKind.SMS, ChannelKind.WHATSAPP, ChannelKind.WEBCHAT, ChannelKind.EMAIL)
-    }
-    | {"Voice": str(ChannelKind.VOICE)}
-)
+CHANNELS = {"All": None} | {
+    label(kind): str(kind)
+    for kind in (ChannelKind.SMS, ChannelKind.WHATSAPP, ChannelKind.WEBCHAT, ChannelKind.EMAIL)
+}
 STATUSES = {
     "All": (None, None),
     "Active": (ConversationStatus.ACTIVE, None),
@@ -110,7 +106,7 @@ def conversation_list(workspace_id: int) -> None:
     opened = st.session_state.get(OPEN_KEY)
     for row in rows:
         with st.container(border=True, key=f"row-{row.conversation_id}"):
-            top, when = st.columns([4, 1])
+            top, when = st.columns([4, 1], vertical_alignment="center")
             if top.button(
                 _row_label(row),
                 key=f"open.{row.conversation_id}",
@@ -119,8 +115,7 @@ def conversation_list(workspace_id: int) -> None:
                 st.session_state[OPEN_KEY] = row.conversation_id
                 st.rerun()
             when.caption(relative(row.last_message_at))
-            st.markdown(_row_badges(row))
-            st.caption(_preview(row))
+            st.markdown(f"{_row_badges(row)} :gray[{_preview(row)}]")
     newer, older = st.columns(2)
     if cursors and newer.button("← Newer", key="inbox.newer"):
         cursors.pop()

@@ -85,7 +85,7 @@ def _live_thread(workspace: Workspace, conversation_id: int, contact_id: int) ->
         st.session_state[_SEEN] = state
         st.rerun()
     st.session_state[_SEEN] = state
-    with st.container(height=520, key="thread"):
+    with st.container(height=520, key="thread", autoscroll=True):
         if page.has_older:
             st.caption("Older messages are not shown.")
         render_thread(page, workspace.timezone)
@@ -120,7 +120,7 @@ def render(user: SignedIn) -> None:
         _usage(workspace)
     actions.show_flashes()
 
-    left, middle, right = st.columns([1.15, 2, 1.1], gap="medium")
+    left, middle, right = st.columns([1.3, 2, 1.1], gap="medium")
     with left:
         filters()
         conversation_list(workspace.id)
