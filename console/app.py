@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console.auth import current_user, sign_in_form, sign_out
+from console.auth import current_user, sign_in_form
 from console.pages import navigation
-from data.vocab import label
 
 
 def main() -> None:
@@ -17,13 +16,7 @@ def main() -> None:
     if user is None:
         sign_in_form()
         return
-    page = navigation(user)
-    with st.sidebar:
-        st.text(f"{user.name} ({label(user.role)})")
-        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
-    page.run()
+    navigation(user).run()
 
 
 if __name__ == "__main__":

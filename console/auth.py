@@ -15,7 +15,7 @@ from data.db import session_scope
 from data.events import Actor
 from data.models import User
 from data.sign_in import THROTTLE
-from data.vocab import ActorKind
+from data.vocab import ActorKind, label
 
 _USER_KEY = "console.user_id"
 
@@ -84,3 +84,12 @@ def sign_in_form() -> None:
     THROTTLE.succeeded(email)
     st.session_state[_USER_KEY] = signed.user_id
     st.rerun()
+
+
+def account_menu(user: SignedIn) -> None:
+    """Who is signed in, and Sign out: top right of every page."""
+    with st.popover(user.name, icon=":material/account_circle:"):
+        st.caption(f"{user.email} · {label(user.role)}")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()

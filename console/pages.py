@@ -56,4 +56,4 @@ def navigation(user: SignedIn) -> st.navigation:  # type: ignore[valid-type]
         for page in all_pages()
         if allowed(user, page.key)
     ]
-    return st.navigation(pages, position="sidebar")
+    return st.navigation(pages, position="top")

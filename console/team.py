@@ -7,7 +7,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from console import actions
-from console.auth import SignedIn
+from console.auth import SignedIn, account_menu
 from console.display import inert
 from data import users
 from data.db import session_scope
@@ -70,7 +70,10 @@ def _set_role(me: SignedIn, user_id: int, key: str) -> None:
 
 def render(me: SignedIn) -> None:
     actions.clear_sent_inputs()
-    st.title("Team")
+    title, account = st.columns([4, 0.8])
+    title.title("Team")
+    with account:
+        account_menu(me)
     actions.show_flashes()
     with session_scope() as session:
         people = users.list_users(session, me.workspace_id)

@@ -39,7 +39,7 @@ def _restart_paging() -> None:
 def filters() -> None:
     """The filter controls (outside the live fragment, so typing a search is not
     interrupted by a refresh)."""
-    st.segmented_control(
+    st.pills(
         "Channel",
         list(CHANNELS),
         default="All",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console import actions
-from console.auth import SignedIn
+from console.auth import SignedIn, account_menu
 from console.display import channel_badge, customer_name, inert, status_badge
 from console.inbox.conversation_list import OPEN_KEY, conversation_list, filters
 from console.inbox.customer_panel import customer_panel
@@ -112,12 +112,14 @@ def render(user: SignedIn) -> None:
     actions.clear_sent_inputs()
     with session_scope() as session:
         workspace = workspaces.get(session, user.workspace_id)
-    top_left, top_mid, top_right = st.columns([2, 1, 1])
-    top_left.title("Inbox")
-    with top_mid:
+    title, switch, sms_usage, account = st.columns([2, 1, 1, 0.8])
+    title.title("Inbox")
+    with switch:
         _sms_switch(user, workspace)
-    with top_right:
+    with sms_usage:
         _usage(workspace)
+    with account:
+        account_menu(user)
     actions.show_flashes()
 
     left, middle, right = st.columns([1.3, 2, 1.1], gap="medium")

@@ -80,13 +80,15 @@ def _transition(user: SignedIn, conversation_id: int, name: str, done: str) -> N
 
 def quick_actions(user: SignedIn, conversation: Conversation, contact: Contact) -> None:
     cid = conversation.id
-    call, email, text, escalate, status, handover = st.columns(6)
-    with call.popover("Call", icon=":material/call:", use_container_width=True):
+    # A wrapping row: every label stays readable however narrow the column.
+    bar = st.container(horizontal=True, key=f"quick-actions-{cid}")
+    call = email = text = escalate = status = handover = bar
+    with call.popover("Call", icon=":material/call:"):
         phone = st.text_input("Ring me at", value=user.phone or "", key=f"call.phone.{cid}")
         st.caption("Your phone rings from the AI number, then the customer is connected.")
         if st.button("Call the customer", key=f"call.go.{cid}", type="primary"):
             _call(user, cid, phone)
-    with email.popover("Email", icon=":material/mail:", use_container_width=True):
+    with email.popover("Email", icon=":material/mail:"):
         subject = st.text_input("Subject", key=f"email.subject.{cid}")
         body = st.text_area("Message", key=f"email.body.{cid}")
         if st.button("Send email", key=f"email.go.{cid}", type="primary"):
@@ -98,7 +100,7 @@ def quick_actions(user: SignedIn, conversation: Conversation, contact: Contact) 
                 subject=subject,
                 clear=(f"email.subject.{cid}", f"email.body.{cid}"),
             )
-    with text.popover("Text", icon=":material/sms:", use_container_width=True):
+    with text.popover("Text", icon=":material/sms:"):
         body = st.text_area("SMS from the AI number", key=f"text.body.{cid}")
         override = False
         if contact.opted_out:
@@ -106,7 +108,7 @@ def quick_actions(user: SignedIn, conversation: Conversation, contact: Contact) 
             override = st.checkbox("Send anyway (they asked for it)", key=f"text.override.{cid}")
         if st.button("Send text", key=f"text.go.{cid}", type="primary"):
             _send(user, cid, body, ChannelKind.SMS, override=override, clear=(f"text.body.{cid}",))
-    with escalate.popover("Escalate", icon=":material/priority_high:", use_container_width=True):
+    with escalate.popover("Escalate", icon=":material/priority_high:"):
         note = st.text_input("Reason (optional)", key=f"escalate.note.{cid}")
         if st.button("Escalate", key=f"escalate.go.{cid}", type="primary"):
             if conversation.status == ConversationStatus.ESCALATED:

@@ -76,7 +76,10 @@ def _message(item: ThreadItem, timezone: str) -> None:
         return
     inbound = message.direction == Direction.INBOUND
     avatar = ":material/person:" if inbound else _AVATARS.get(message.sender_kind)
-    with st.chat_message("user" if inbound else "assistant", avatar=avatar):
+    # The key's prefix places the bubble: the customer's on the left, the business's on the
+    # right (see THREAD_STYLE).
+    side = st.container(key=f"{'msg-in' if inbound else 'msg-out'}-{message.id}")
+    with side, st.chat_message("user" if inbound else "assistant", avatar=avatar):
         header = [channel_badge(message.channel)]
         if not inbound:
             header.append(sender_label(message, item.sender_name))
@@ -155,7 +158,16 @@ def _event(event: Event, timezone: str) -> None:
     )
 
 
+#: Our own static CSS (never customer text): customer bubbles left, the business's right.
+THREAD_STYLE = """<style>
+[class*="st-key-msg-in-"] { width: 82% !important; margin-right: auto; }
+[class*="st-key-msg-out-"] { width: 82% !important; margin-left: auto; }
+[class*="st-key-msg-out-"] [data-testid="stChatMessage"] { background: rgba(28, 131, 225, 0.08); }
+</style>"""
+
+
 def render_thread(thread: Thread, timezone: str) -> None:
+    st.html(THREAD_STYLE)
     if not thread.items:
         st.caption("No messages yet.")
     for item in thread.items:
