@@ -74,7 +74,11 @@ def _live_thread(workspace: Workspace, conversation_id: int, contact_id: int) ->
         page = thread.thread_page(session, workspace.id, contact_id)
     if conversation is not None and conversation.unread_count:
         with session_scope(write=True) as session:
-            conversations.mark_read(session, session.merge(conversation))
+            # Re-read in this transaction: only the unread count changes, nothing stale is
+            # written back over what ingest stored meanwhile.
+            fresh = conversations.get(session, workspace.id, conversation_id)
+            if fresh is not None:
+                conversations.mark_read(session, fresh)
     if conversation is None or contact is None:
         st.warning("This conversation no longer exists.")
         return
