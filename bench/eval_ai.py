@@ -13,7 +13,7 @@ targets for the offline responder:
 Each message is judged on its own, in a fresh AI-managed conversation, at a fixed time inside
 business hours (Tuesday 10:00 in the business's time zone).
 
-    python -m bench.eval_ai [--set tuning|holdout|fresh|all] [--show-misses] [--json]
+    python -m bench.eval_ai [--set tuning|holdout|fresh|blind|all] [--show-misses] [--json]
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ SETS = {
     "tuning": Path(__file__).parent / "eval_data" / "brightwater_messages.jsonl",
     "holdout": Path(__file__).parent / "eval_data" / "brightwater_holdout.jsonl",
     "fresh": Path(__file__).parent / "eval_data" / "brightwater_fresh.jsonl",
+    "blind": Path(__file__).parent / "eval_data" / "brightwater_blind.jsonl",
 }
 DATA = SETS["tuning"]
 TARGETS = {"answer_accuracy": 0.85, "person_recall": 0.95, "neutral_escalated_max": 0.05}
@@ -176,7 +177,8 @@ def main() -> None:
         choices=[*SETS, "all"],
         default="all",
         help="tuning: the set the rules were tuned on; holdout: written apart and looked at "
-        "once to improve the rules; fresh: never looked at",
+        "once to improve the rules; fresh: never looked at; blind: written before the "
+        "generalising pass and never tuned on",
     )
     args = parser.parse_args()
     names = list(SETS) if args.set == "all" else [args.set]
