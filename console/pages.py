@@ -26,6 +26,17 @@ def allowed(user: SignedIn, key: str) -> bool:
     return key in ROLE_PAGES.get(user.role, frozenset())
 
 
+def acting(user: SignedIn, key: str) -> SignedIn | None:
+    """`user` as the database has them now, if they are still signed in and may still use the
+    page `key`; else None. Widget callbacks (on_change) run before the page and its guard do,
+    with the user of the previous run, so each asks this first: someone switched off or given
+    another role meanwhile changes nothing."""
+    now = current_user()
+    if now is None or now.user_id != user.user_id or not allowed(now, key):
+        return None
+    return now
+
+
 def guarded(page: ConsolePage) -> Callable[[], None]:
     """The page's script: refuses a user whose role may not open it."""
 

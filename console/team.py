@@ -9,6 +9,7 @@ from sqlmodel import Session
 from console import actions
 from console.auth import SignedIn, account_menu
 from console.display import inert
+from console.pages import acting
 from data import users
 from data.db import session_scope
 from data.models import User
@@ -58,6 +59,9 @@ def _add(me: SignedIn) -> None:
 
 def _set_role(me: SignedIn, user_id: int, key: str) -> None:
     role = st.session_state[key]
+    if (now := acting(me, "team")) is None:
+        return
+    me = now
     done = actions.run(
         lambda s: users.change(s, _user(s, me, user_id), me.actor, role=role),
         done=f"Role changed to {label(role)}.",
@@ -101,7 +105,7 @@ def render(me: SignedIn) -> None:
                     lambda s, pid=person.id, on=not person.active: users.change(
                         s, _user(s, me, pid), me.actor, active=on
                     ),
-                    done=f"{person.display_name}: {verb.lower()}ed.",
+                    done=f"{person.display_name}: switched {'off' if person.active else 'on'}.",
                 )
     _add(me)
 

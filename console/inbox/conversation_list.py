@@ -36,6 +36,16 @@ def _restart_paging() -> None:
     st.session_state[_CURSORS] = []
 
 
+def _older(cursor: tuple[datetime, int]) -> None:
+    st.session_state.setdefault(_CURSORS, []).append(cursor)
+
+
+def _newer() -> None:
+    cursors = st.session_state.get(_CURSORS)
+    if cursors:
+        cursors.pop()
+
+
 def filters() -> None:
     """The filter controls (outside the live fragment, so typing a search is not
     interrupted by a refresh)."""
@@ -116,10 +126,12 @@ def conversation_list(workspace_id: int) -> None:
                 st.rerun()
             when.caption(relative(row.last_message_at))
             st.markdown(f"{_row_badges(row)} :gray[{_preview(row)}]")
+    # Paging happens in the buttons' callbacks, which run before the list is read again: no
+    # rerun of our own (a fragment-scoped st.rerun raises when the click is folded into a
+    # full-app rerun, e.g. one the live thread asked for at the same moment).
     newer, older = st.columns(2)
-    if cursors and newer.button("← Newer", key="inbox.newer"):
-        cursors.pop()
-        st.rerun(scope="fragment")
-    if more and older.button("Older →", key="inbox.older"):
-        cursors.append((rows[-1].last_message_at, rows[-1].conversation_id))
-        st.rerun(scope="fragment")
+    if cursors:
+        newer.button("← Newer", key="inbox.newer", on_click=_newer)
+    if more:
+        last = (rows[-1].last_message_at, rows[-1].conversation_id)
+        older.button("Older →", key="inbox.older", on_click=_older, args=(last,))

@@ -10,6 +10,7 @@ from console import actions
 from console.auth import SignedIn
 from console.display import TEMPERATURE_BADGES, duration, inert, local_time, safe_link
 from console.inbox.appointments_panel import appointments_panel
+from console.pages import acting
 from data import calls, contacts, notes
 from data.db import session_scope
 from data.models import Contact, Workspace
@@ -44,6 +45,9 @@ def _details(user: SignedIn, contact: Contact) -> None:
 
 
 def _set_status(user: SignedIn, contact_id: int, conversation_id: int) -> None:
+    if (now := acting(user, "inbox")) is None:
+        return
+    user = now
     status = st.session_state[f"lead.status.{contact_id}"]
     actions.run(
         lambda s: contacts.set_lead_status(
@@ -55,6 +59,9 @@ def _set_status(user: SignedIn, contact_id: int, conversation_id: int) -> None:
 
 
 def _set_temperature(user: SignedIn, contact_id: int, conversation_id: int) -> None:
+    if (now := acting(user, "inbox")) is None:
+        return
+    user = now
     temperature = st.session_state[f"lead.temperature.{contact_id}"]
     actions.run(
         lambda s: contacts.set_lead_temperature(
