@@ -142,7 +142,11 @@ def render(user: SignedIn) -> None:
         return
     st.session_state[_SEEN] = _state(conversation, contact)
     with middle:
-        _header(conversation, contact)
+        # The header grows and shrinks with the status; in its own container it leaves the
+        # reply form at the same place on the page, so a redraw doesn't remount it (which
+        # took the focus out of a reply being typed).
+        with st.container():
+            _header(conversation, contact)
         quick_actions(user, conversation, contact)
         _live_thread(workspace, conversation.id, contact.id)
         reply_box(user, workspace, conversation, contact)

@@ -54,21 +54,24 @@ def reply_box(
     if conversation.channel == ChannelKind.VOICE:
         st.info("Call transcripts are read-only: answer with Call, Text or Email above.")
         return
-    if contact.opted_out:
-        st.warning(
-            f"{inert(contact.display_name)} opted out"
-            f" ({inert(contact.opted_out_keyword or 'opt-out')})."
-            " Nothing automated is sent; a message from you needs the override below."
-        )
-    if conversation.channel == ChannelKind.WHATSAPP and not outbox.whatsapp_window_open(
-        conversation
-    ):
-        st.info("WhatsApp's 24-hour window is closed: the customer has to write first.")
-    if (
-        conversation.managed_by == ManagedBy.HUMAN
-        or conversation.status == ConversationStatus.ESCALATED
-    ):
-        _suggestion(workspace, conversation)
+    # Notices come and go with the conversation's state: one container keeps the form below
+    # at the same place, so a redraw keeps the reply being typed focused.
+    with st.container():
+        if contact.opted_out:
+            st.warning(
+                f"{inert(contact.display_name)} opted out"
+                f" ({inert(contact.opted_out_keyword or 'opt-out')})."
+                " Nothing automated is sent; a message from you needs the override below."
+            )
+        if conversation.channel == ChannelKind.WHATSAPP and not outbox.whatsapp_window_open(
+            conversation
+        ):
+            st.info("WhatsApp's 24-hour window is closed: the customer has to write first.")
+        if (
+            conversation.managed_by == ManagedBy.HUMAN
+            or conversation.status == ConversationStatus.ESCALATED
+        ):
+            _suggestion(workspace, conversation)
     with st.form(f"reply.{cid}", border=False):
         body = st.text_area(
             f"Reply by {label(conversation.channel)}",
