@@ -5,9 +5,10 @@ folded, stems, accents folded), and the KnowledgeIndex over a small hand-built k
 from __future__ import annotations
 
 import pytest
+import Stemmer
 
 from data.answers.retrieval import DEFAULT_MIN_CONFIDENCE, Entry, KnowledgeIndex
-from data.answers.text import terms, words
+from data.answers.text import SYNONYM_GROUPS, terms, words
 
 HOURS, CALL_FEE, WATER_HEATER, AREAS, WARRANTY, PAYMENT = range(1, 7)
 
@@ -89,6 +90,20 @@ def test_inflected_words_share_their_stem(word: str) -> None:
 
 def test_words_from_different_groups_stay_different_terms() -> None:
     assert terms("price") != terms("warranty")
+
+
+def test_no_stem_belongs_to_two_synonym_groups() -> None:
+    stemmer = Stemmer.Stemmer("english")
+    owner: dict[str, str] = {}
+    for group in SYNONYM_GROUPS:
+        for word in group:
+            stem = stemmer.stemWord(word)
+            assert owner.setdefault(stem, group[0]) == group[0], (word, owner[stem], group[0])
+
+
+def test_installing_is_not_read_as_financing_nor_months_as_monthly_payments() -> None:
+    assert terms("install") != terms("financing")
+    assert terms("months") != terms("financing")
 
 
 # Retrieval

@@ -53,7 +53,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("discount", "discounts", "coupon", "coupons", "deal", "deals", "promo", "senior",
      "military", "veteran", "veterans", "special", "specials"),
     ("cancel", "cancellation", "reschedule", "rescheduling", "cancelling", "canceling"),
-    ("finance", "financing", "installments", "monthly", "loan", "loans"),
+    # Not "installments" or "monthly": they share a stem with "install" and "months".
+    ("finance", "financing", "loan", "loans"),
     ("leak", "leaks", "leaking", "leaky", "drip", "dripping", "burst", "bursting", "flood",
      "flooding", "flooded"),
     ("heater", "heaters", "tank", "tanks"),
