@@ -100,15 +100,18 @@ def _lead(user: SignedIn, contact: Contact, conversation_id: int) -> None:
         args=(user, cid, conversation_id),
     )
     badge = TEMPERATURE_BADGES.get(contact.lead_temperature, "")
-    if contact.lead_temperature_manual:
-        st.caption(f"{badge} set by hand: automatic scoring leaves it alone.")
-        if st.button("Let scoring decide", key=f"lead.auto.{cid}"):
-            actions.run(
-                lambda s: contacts.clear_manual_temperature(s, _contact(s, user, cid), user.actor),
-                done="Lead temperature is scored automatically again.",
-            )
-    else:
-        st.caption(f"{badge} scored automatically from the conversation.")
+    with st.container():  # one or two elements: the forms below stay where they are
+        if contact.lead_temperature_manual:
+            st.caption(f"{badge} set by hand: automatic scoring leaves it alone.")
+            if st.button("Let scoring decide", key=f"lead.auto.{cid}"):
+                actions.run(
+                    lambda s: contacts.clear_manual_temperature(
+                        s, _contact(s, user, cid), user.actor
+                    ),
+                    done="Lead temperature is scored automatically again.",
+                )
+        else:
+            st.caption(f"{badge} scored automatically from the conversation.")
 
 
 def _calls(workspace: Workspace, contact: Contact) -> None:
@@ -154,10 +157,14 @@ def customer_panel(
     user: SignedIn, workspace: Workspace, contact: Contact, conversation_id: int
 ) -> None:
     st.subheader("Customer")
-    if contact.opted_out:
-        st.error(
-            f"Opted out ({inert(contact.opted_out_keyword or 'opt-out')})", icon=":material/block:"
-        )
+    # Whatever comes and goes with the customer's state sits in a container, so a live redraw
+    # doesn't remount the forms below it (which took the focus out of a note being typed).
+    with st.container():
+        if contact.opted_out:
+            st.error(
+                f"Opted out ({inert(contact.opted_out_keyword or 'opt-out')})",
+                icon=":material/block:",
+            )
     _details(user, contact)
     _lead(user, contact, conversation_id)
     with st.expander("Previous calls", expanded=False):
