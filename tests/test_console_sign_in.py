@@ -1,0 +1,266 @@
+"""The console's sign-in, sign-out and role-scoped pages, through the real Streamlit app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import streamlit
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from data.models import User
+from data.sign_in import FIRST_WAIT_SECONDS, FREE_ATTEMPTS, SignInThrottle
+from tests.console_helpers import (
+    app,
+    fresh_throttle,  # noqa: F401  (autouse)
+    make_shop,
+    ok,
+    open_page,
+    reread,
+    signed_in_app,
+    submit,
+    values,
+)
+from tests.factories import PASSWORD, make_user
+
+WRONG = "That email and password don't match an active account."
+
+
+def sign_in(at: AppTest, email: str, password: str) -> AppTest:
+    at.text_input(key="sign_in.email").input(email)
+    at.text_input(key="sign_in.password").input(password)
+    return submit(at, "sign_in", "Sign in")
+
+
+def sign_in_page() -> AppTest:
+    at = ok(app().run())
+    assert values(at.title) == ["Sign in"]
+    return at
+
+
+@pytest.fixture
+def navigation_spy(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The titles of the pages each run hands to st.navigation (AppTest does not expose
+    the navigation menu)."""
+    seen: list[list[str]] = []
+    real: Callable = streamlit.navigation
+
+    def spy(pages, **kwargs):
+        seen.append([page.title for page in pages])
+        return real(pages, **kwargs)
+
+    monkeypatch.setattr(streamlit, "navigation", spy)
+    return seen
+
+
+def test_the_right_password_signs_in_and_shows_the_inbox(session: Session) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace, "operator", name="Jamie")
+    session.commit()
+
+    at = sign_in(sign_in_page(), f"  {user.email.upper()} ", PASSWORD)
+
+    assert values(at.title) == ["Inbox"]
+    assert at.session_state["console.user_id"] == user.id
+    assert not at.error
+    assert reread(session).get(User, user.id).last_login_at is not None
+
+
+def test_a_wrong_password_shows_a_clear_error_and_signs_nobody_in(session: Session) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+
+    at = sign_in(sign_in_page(), user.email, "not the password")
+
+    assert values(at.error) == [WRONG]
+    assert values(at.title) == ["Sign in"]
+    assert "console.user_id" not in at.session_state
+    assert reread(session).get(User, user.id).last_login_at is None
+
+
+def test_an_unknown_email_gets_the_same_error_as_a_wrong_password(session: Session) -> None:
+    make_shop(session)
+    session.commit()
+
+    at = sign_in(sign_in_page(), "nobody@acme.example", PASSWORD)
+
+    assert values(at.error) == [WRONG]
+    assert "console.user_id" not in at.session_state
+
+
+def test_an_empty_form_asks_for_email_and_password(session: Session) -> None:
+    at = submit(sign_in_page(), "sign_in", "Sign in")
+
+    assert values(at.error) == ["Enter your email and password."]
+    assert "console.user_id" not in at.session_state
+
+
+def test_after_repeated_failures_the_throttle_refuses_even_the_right_password_with_a_wait(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+    now = [1000.0]
+    monkeypatch.setattr("console.auth.THROTTLE", SignInThrottle(clock=lambda: now[0]))
+    at = sign_in_page()
+    for _ in range(FREE_ATTEMPTS):
+        sign_in(at, user.email, "guess")
+        assert values(at.error) == [WRONG]
+
+    sign_in(at, user.email, PASSWORD)
+
+    wait = int(FIRST_WAIT_SECONDS) + 1
+    assert values(at.error) == [f"Too many failed attempts. Try again in {wait} seconds."]
+    assert "console.user_id" not in at.session_state
+    assert reread(session).get(User, user.id).last_login_at is None
+
+
+def test_once_the_wait_is_over_the_right_password_signs_in(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+    now = [1000.0]
+    throttle = SignInThrottle(clock=lambda: now[0])
+    monkeypatch.setattr("console.auth.THROTTLE", throttle)
+    for _ in range(FREE_ATTEMPTS):
+        throttle.failed(user.email)
+    now[0] += FIRST_WAIT_SECONDS + 0.1
+
+    at = sign_in(sign_in_page(), user.email, PASSWORD)
+
+    assert values(at.title) == ["Inbox"]
+    assert throttle.wait_seconds(user.email) == 0
+    assert reread(session).get(User, user.id).last_login_at is not None
+
+
+def test_a_switched_off_user_cannot_sign_in(session: Session) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    user.active = False
+    session.add(user)
+    session.commit()
+
+    at = sign_in(sign_in_page(), user.email, PASSWORD)
+
+    assert values(at.error) == [WRONG]
+    assert "console.user_id" not in at.session_state
+    assert reread(session).get(User, user.id).last_login_at is None
+
+
+def test_a_signed_in_user_who_is_switched_off_is_signed_out_at_the_next_run(
+    session: Session,
+) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+    at = signed_in_app(user)
+    assert values(at.title) == ["Inbox"]
+
+    user.active = False
+    session.add(user)
+    session.commit()
+    ok(at.run())
+
+    assert values(at.title) == ["Sign in"]
+    assert "console.user_id" not in at.session_state
+
+
+def test_sign_out_returns_to_the_sign_in_form_and_forgets_the_session(session: Session) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+    at = signed_in_app(user)
+    at.session_state["inbox.search"] = "boiler"
+
+    at.button(key="sign_out").click().run()
+    ok(at)
+
+    assert values(at.title) == ["Sign in"]
+    assert "console.user_id" not in at.session_state
+    assert "inbox.search" not in at.session_state
+    assert reread(session).get(User, user.id).active
+
+
+def test_an_operator_is_offered_only_the_inbox(
+    session: Session, navigation_spy: list[list[str]]
+) -> None:
+    workspace = make_shop(session)
+    operator = make_user(session, workspace, "operator")
+    session.commit()
+
+    at = signed_in_app(operator)
+
+    assert navigation_spy[-1] == ["Inbox"]
+    assert values(at.title) == ["Inbox"]
+
+
+def test_an_owner_is_offered_the_inbox_and_the_team_page(
+    session: Session, navigation_spy: list[list[str]]
+) -> None:
+    workspace = make_shop(session)
+    owner = make_user(session, workspace, "owner")
+    session.commit()
+
+    at = open_page(signed_in_app(owner), "team")
+
+    assert navigation_spy[-1] == ["Inbox", "Team"]
+    assert values(at.title) == ["Team"]
+
+
+def test_an_operator_opening_the_team_url_gets_the_inbox_not_the_team(session: Session) -> None:
+    workspace = make_shop(session)
+    operator = make_user(session, workspace, "operator")
+    make_user(session, workspace, "owner", name="Olive")
+    session.commit()
+
+    at = open_page(signed_in_app(operator), "team")
+
+    # The Team page is not routable for an operator: Streamlit falls back to the Inbox.
+    assert values(at.title) == ["Inbox"]
+    assert not any(key.startswith("team.") for key in at.session_state)
+
+
+def _team_page_script() -> None:
+    # Runs as the app script: the Team page as st.navigation would run it.
+    from console.pages import all_pages, guarded
+
+    guarded(next(page for page in all_pages() if page.key == "team"))()
+
+
+def test_the_team_page_itself_refuses_a_role_without_access(session: Session) -> None:
+    workspace = make_shop(session)
+    operator = make_user(session, workspace, "operator")
+    owner = make_user(session, workspace, "owner", name="Olive")
+    session.commit()
+    at = AppTest.from_function(_team_page_script, default_timeout=30)
+    at.session_state["console.user_id"] = operator.id
+
+    ok(at.run())
+
+    assert values(at.error) == ["Your role doesn't give access to this page."]
+    assert not at.title
+    assert not at.selectbox
+    assert reread(session).get(User, owner.id).role == "owner"
+
+
+def test_an_owner_demoted_while_signed_in_loses_the_team_page_at_the_next_run(
+    session: Session, navigation_spy: list[list[str]]
+) -> None:
+    workspace = make_shop(session)
+    owner = make_user(session, workspace, "owner")
+    make_user(session, workspace, "owner", name="Olive")
+    session.commit()
+    at = open_page(signed_in_app(owner), "team")
+
+    owner.role = "operator"
+    session.add(owner)
+    session.commit()
+    ok(at.run())
+
+    assert navigation_spy[-1] == ["Inbox"]
+    assert values(at.title) == ["Inbox"]
