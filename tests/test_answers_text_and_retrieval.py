@@ -185,6 +185,22 @@ def test_a_message_without_known_words_finds_nothing(index, question: str) -> No
     assert index.best(question) is None
 
 
+def test_a_question_after_a_long_story_is_still_answered(index) -> None:
+    story = (
+        "we bought the place in march, the sellers were nice, the inspection found lots of "
+        "small things, the roof is fine"
+    )
+    match = index.best(f"{story}, whats the warranty")
+    assert match is not None and match.entry.id == WARRANTY
+    assert index.best(f"{story}. whats the warranty?").entry.id == WARRANTY
+    assert index.best(story) is None
+
+
+def test_the_story_still_counts_when_it_names_what_the_question_is_about(index) -> None:
+    match = index.best("ok so can you get out to us? we live in pflugerville near the lake")
+    assert match is not None and match.entry.id == AREAS
+
+
 def test_a_partial_match_is_refused_when_the_caller_asks_for_more_confidence(index) -> None:
     assert index.best("what time do you open?") is not None
     assert index.best("what time do you open?", min_confidence=0.95) is None

@@ -6,6 +6,7 @@ question the entry covers, so that the responder answers only when it is sure.""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
+from data.answers.intents import is_question
 from data.answers.text import STOP_WORDS, term, words
+
+_SENTENCE = re.compile(r"[^.!?\n,;]+[.!?\n,;]*")
 
 #: Below this confidence the responder says it cannot answer instead of guessing.
 DEFAULT_MIN_CONFIDENCE = 0.13
@@ -30,6 +34,8 @@ ABOUT_FLOOR = 0.25
 #: Candidates whose confidence is within this of the best are ranked by BM25 score.
 TIE_MARGIN = 0.1
 UNIQUE_ANSWER_WEIGHT = 0.8
+#: How many distinct words an index remembers the reading of (term, typo fix, rarity).
+WORDS_REMEMBERED = 50_000
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class KnowledgeIndex:
         # A word the knowledge base never uses counts like a fairly rare one: it may be what the
         # question is about (pool pumps) or only the customer's story around it.
         self._unknown_idf = UNKNOWN_WORD_SHARE * math.log(1 + (count + 0.5) / 0.5)
+        self._words_read: dict[str, tuple[str, float]] = {}
         self._retriever: bm25s.BM25 | None = None
         if self.entries:
             self._retriever = bm25s.BM25()
@@ -95,28 +102,53 @@ class KnowledgeIndex:
     def _weighted_query(self, text: str) -> dict[str, float]:
         """Search terms with how much each counts: common English words ("day", "house")
         are mostly the customer's story, rare ones what the question is about."""
+        return self._query_from(words(text))
+
+    def _focused_query(self, text: str) -> dict[str, float] | None:
+        """The query with the words of sentences that ask nothing counted at STORY_WEIGHT,
+        next to the sentences that ask; None when the message is not of that shape."""
+        weighted = _words_by_sentence(text)
+        if weighted is None:
+            return None
+        return self._query_from([w for w, _ in weighted], [share for _, share in weighted])
+
+    def _query_from(
+        self, text_words: list[str], shares: list[float] | None = None
+    ) -> dict[str, float]:
         found: dict[str, float] = {}
-        for word in words(text):
+        for n, word in enumerate(text_words):
             if word in STOP_WORDS:
                 continue
-            t = term(word)
-            frequency = zipf_frequency(word, "en")
-            if (
-                t not in self._vocabulary
-                and len(word) >= 4
-                and frequency < NOT_A_WORD_ZIPF
-                and self._known_words
-            ):
-                # One slip in a short word, two in a long one: more would turn ordinary
-                # words the knowledge base never uses ("spraying") into ones it does.
-                allowed = 1 if len(word) <= 8 else 2
-                best = process.extractOne(
-                    word, self._known_words, scorer=Levenshtein.distance, score_cutoff=allowed
-                )
-                if best is not None and best[0][0] == word[0]:
-                    t, frequency = term(best[0]), zipf_frequency(best[0], "en")
-            found.setdefault(t, _rarity(frequency))
+            t, rarity = self._read_word(word)
+            share = shares[n] if shares else 1.0
+            found[t] = max(found.get(t, 0.0), share * rarity)
         return found
+
+    def _read_word(self, word: str) -> tuple[str, float]:
+        """A word's search term (a misspelling corrected) and rarity, remembered per index."""
+        known = self._words_read.get(word)
+        if known is not None:
+            return known
+        t = term(word)
+        frequency = zipf_frequency(word, "en")
+        if (
+            t not in self._vocabulary
+            and len(word) >= 4
+            and frequency < NOT_A_WORD_ZIPF
+            and self._known_words
+        ):
+            # One slip in a short word, two in a long one: more would turn ordinary
+            # words the knowledge base never uses ("spraying") into ones it does.
+            allowed = 1 if len(word) <= 8 else 2
+            best = process.extractOne(
+                word, self._known_words, scorer=Levenshtein.distance, score_cutoff=allowed
+            )
+            if best is not None and best[0][0] == word[0]:
+                t, frequency = term(best[0]), zipf_frequency(best[0], "en")
+        if len(self._words_read) >= WORDS_REMEMBERED:
+            self._words_read.clear()
+        self._words_read[word] = (t, _rarity(frequency))
+        return self._words_read[word]
 
     def _weight(self, t: str) -> float:
         return self._idf.get(t, self._unknown_idf)
@@ -150,6 +182,7 @@ class KnowledgeIndex:
         known = [t for t in query if t in self._vocabulary]
         if not known:
             return []
+        focused = self._focused_query(text)
         k = min(max(limit, 5), len(self.entries))
         documents, scores = self._retriever.retrieve([known], k=k, show_progress=False)
         matches = []
@@ -158,6 +191,8 @@ class KnowledgeIndex:
                 continue
             position = int(position)
             confidence = self.confidence(position, query)
+            if focused:
+                confidence = max(confidence, self.confidence(position, focused))
             if not self._key_terms[position] & set(query):
                 # Tied to the question only through its answer: needs twice the evidence.
                 confidence /= 2
@@ -192,3 +227,24 @@ def _rarity(zipf: float) -> float:
     if zipf >= 4:
         return 0.8
     return 1.0
+
+
+#: In a message of several sentences, the words of a sentence that asks nothing (the story
+#: around the question: "we had family over for thanksgiving ...") count this much.
+STORY_WEIGHT = 0.25
+
+
+def _words_by_sentence(text: str) -> list[tuple[str, float]] | None:
+    """The words of `text`, each with how much its sentence counts: fully in a question,
+    STORY_WEIGHT in a sentence that asks nothing; None unless the message has both."""
+    sentences = _SENTENCE.findall(text or "")
+    if len(sentences) < 2:
+        return None
+    asking = [is_question(s) for s in sentences]
+    if all(asking) or not any(asking):
+        return None
+    return [
+        (w, 1.0 if asks else STORY_WEIGHT)
+        for sentence, asks in zip(sentences, asking, strict=True)
+        for w in words(sentence)
+    ]
