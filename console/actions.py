@@ -53,8 +53,11 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flashes() -> None:
-    for kind, message in st.session_state.pop(_FLASH, []):
-        (st.success if kind == "success" else st.warning)(message)
+    # Always one container, with or without messages: the page below keeps its place, so the
+    # redraw that drops a flash doesn't remount the forms (and the focus) under it.
+    with st.container():
+        for kind, message in st.session_state.pop(_FLASH, []):
+            (st.success if kind == "success" else st.warning)(message)
 
 
 def clear_sent_inputs() -> None:
