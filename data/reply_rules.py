@@ -54,20 +54,36 @@ def silence(
     return None
 
 
+def _own_addresses(session: Session, workspace: Workspace) -> set[str]:
+    """The workspace's own addresses and those of the people who get alerts (an
+    out-of-office answering an alert must not loop), read once per transaction: the pipeline
+    checks many emails in one."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_OWN_KEY)
+    if cached is not None and cached[0] is transaction and workspace.id in cached[1]:
+        return cached[1][workspace.id]
+    own = {c.address.lower() for c in workspaces.channels(session, workspace.id)}
+    own |= {
+        address.lower()
+        for kind, address, _ in alerts.recipients(session, workspace)
+        if kind == ChannelKind.EMAIL
+    }
+    if cached is None or cached[0] is not transaction:
+        cached = session.info[_OWN_KEY] = (transaction, {})
+    cached[1][workspace.id] = own
+    return own
+
+
+_OWN_KEY = "reply_rules_own_addresses"
+
+
 def _email_loop_guard(
     session: Session, workspace: Workspace, contact: Contact, message: Message, now: datetime
 ) -> Silence | None:
     """Two auto-responders must never loop: no automatic reply to the workspace's own
     addresses, and at most `email_auto_replies_per_day` to one sender a day."""
     sender = (message.from_address or "").lower()
-    own = {c.address.lower() for c in workspaces.channels(session, workspace.id)}
-    # The people who get alerts too: an out-of-office answering an alert must not loop.
-    own |= {
-        address.lower()
-        for kind, address, _ in alerts.recipients(session, workspace)
-        if kind == ChannelKind.EMAIL
-    }
-    if sender in own:
+    if sender in _own_addresses(session, workspace):
         return Silence("The email came from one of the business's own addresses.")
     sent = session.exec(
         select(func.count()).where(

@@ -1,8 +1,10 @@
-"""The reply job: for each inbound message triage marked due, the AI's answer. The context is
-read in one short transaction, the answer is computed outside any transaction (the AI backend
-may take seconds), and the outcome is written in a second one that checks again that the
-message is still due, still this process's, and still the newest of its burst. At most one AI
-reply per inbound message: checked here and enforced by a unique index."""
+"""The reply job: for each inbound message triage marked due, the AI's answer. With an AI
+backend, the context is read in one short transaction, the answer is computed outside any
+transaction (the backend may take seconds), and the outcome is written in a second one that
+checks again that the message is still due, still this process's, and still the newest of
+its burst. The offline responder needs no network, so its replies are worked out and written
+in chunks of messages, one transaction each (`pipeline.batch`), with the same checks. At most
+one AI reply per inbound message: checked here and enforced by a unique index."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from data.events import Actor
 from data.models import Contact, Conversation, Message, Workspace
 from data.scheduling import SLOT_LENGTH, free_slots, is_free
 from data.vocab import EscalationReason, LeadTemperature
-from pipeline import ai
+from pipeline import ai, batch
+from pipeline.batch import Claimed
 from pipeline.claims import claim_inbound, locked_if_still_ours, release
 from pipeline.reply_context import (
     already_answered,
@@ -53,10 +56,25 @@ class Prepared:
 def reply_due(engine: Engine, limit: int = BATCH) -> int:
     """Answer what is due; returns how many messages this process claimed."""
     with session_scope(engine, write=True) as session:
-        claimed = [m.id for m in claim_inbound(session, _due(), col(Message.reply_due_at), limit)]
-    for message_id in claimed:
-        handle(engine, message_id)
+        claimed = [
+            Claimed(m.id, m.conversation_id)
+            for m in claim_inbound(session, _due(), col(Message.reply_due_at), limit)
+        ]
+    if ai.backend() is not None:
+        # The backend is a network call of up to seconds: made outside any transaction.
+        for item in claimed:
+            handle(engine, item.id)
+        return len(claimed)
+    failure = None
+    for chunk in batch.chunks(claimed):
+        failure = batch.work(engine, chunk, _still_due, answer_now) or failure
+    if failure is not None:
+        raise failure
     return len(claimed)
+
+
+def _still_due(message: Message) -> bool:
+    return message.reply_due_at is not None
 
 
 def handle(engine: Engine, message_id: int) -> None:
@@ -80,7 +98,12 @@ def handle(engine: Engine, message_id: int) -> None:
 def answer_now(session: Session, message: Message) -> None:
     """Answer `message` with the offline responder inside the caller's transaction."""
     request = reply_request(session, message)
-    index = knowledge.index_for(session, message.workspace_id)
+    chunk = batch.batch_of(session)
+    index = (
+        chunk.index(session, message.workspace_id)
+        if chunk is not None
+        else knowledge.index_for(session, message.workspace_id)
+    )
     apply(session, message, OfflineResponder(index).respond(request))
 
 
@@ -127,7 +150,7 @@ def apply(session: Session, message: Message, reply: Reply) -> None:
         reply = _book(session, workspace, conversation, contact, reply, now)
     if reply.slots or reply.kind in (ReplyKind.BOOKED, ReplyKind.OFFER_SLOTS):
         leads.apply_signal(session, contact, LeadTemperature.HOT, "booking", conversation.id)
-    if not reply.text or already_answered(session, message.id):
+    if not reply.text or already_answered(session, message):
         return
     body = for_channel(reply.text, conversation.channel, workspace.name, contact.name)
     outbox.enqueue(
@@ -154,7 +177,7 @@ def _book(
 ) -> Reply:
     """Book the picked slot if it is still free; otherwise offer the next free ones."""
     business = business_of(workspace)
-    busy = busy_times(session, workspace.id, now)
+    busy = busy_times(session, workspace.id, now, fresh=True)
     if reply.book_at is not None and is_free(business.hours, reply.book_at, busy, now):
         appointments.book(
             session,

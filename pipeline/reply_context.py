@@ -1,6 +1,7 @@
 """What the responder is told about a conversation: the customer's unanswered burst, the
 recent history, slots offered earlier, the calendar, the business profile. Read-only queries
-for the reply job."""
+for the reply job; inside a chunk (`pipeline.batch`) they are answered from what the chunk
+loaded, and queried only when that cannot tell exactly."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from data.models import Contact, Conversation, Message, Workspace
 from data.outbox import STAFF_PURPOSES
 from data.scheduling import HORIZON_DAYS, Hours, free_slots
 from data.vocab import Direction, SenderKind
+from pipeline.batch import batch_of
 
 HISTORY = 10
 BURST_MAX = 5
@@ -31,7 +33,14 @@ def business_of(workspace: Workspace) -> Business:
     )
 
 
-def busy_times(session: Session, workspace_id: int, now: datetime) -> list[tuple]:
+def busy_times(
+    session: Session, workspace_id: int, now: datetime, *, fresh: bool = False
+) -> list[tuple]:
+    """Booked (start, end) pairs around now. `fresh` reads the database even inside a chunk
+    (before booking: another process may have booked meanwhile)."""
+    batch = batch_of(session)
+    if batch is not None and not fresh:
+        return batch.busy_times(session, workspace_id, now)
     booked = appointments.between(
         session, workspace_id, now - timedelta(hours=12), now + timedelta(days=HORIZON_DAYS)
     )
@@ -41,6 +50,11 @@ def busy_times(session: Session, workspace_id: int, now: datetime) -> list[tuple
 def _conversation_messages(session: Session, message: Message, limit: int) -> list[Message]:
     """The latest messages of the conversation up to `message`, oldest first, without alerts
     to staff and without carrier-keyword traffic."""
+    batch = batch_of(session)
+    loaded = batch.before(message, limit * 3) if batch is not None else None
+    if loaded is not None:
+        kept = [m for m in loaded if _shown(m)]
+        return kept[-limit:]
     rows = session.exec(
         select(Message)
         .where(
@@ -50,10 +64,12 @@ def _conversation_messages(session: Session, message: Message, limit: int) -> li
         .order_by(col(Message.id).desc())
         .limit(limit * 3)
     ).all()
-    kept = [
-        m for m in rows if m.meta.get("purpose") not in STAFF_PURPOSES and not m.meta.get("keyword")
-    ]
+    kept = [m for m in rows if _shown(m)]
     return list(reversed(kept[:limit]))
+
+
+def _shown(message: Message) -> bool:
+    return message.meta.get("purpose") not in STAFF_PURPOSES and not message.meta.get("keyword")
 
 
 def reply_request(session: Session, message: Message) -> ReplyRequest:
@@ -104,6 +120,10 @@ def _offered_slots(earlier: list[Message], now: datetime) -> list[datetime]:
 def newer_pending(session: Session, message: Message) -> bool:
     """Whether a newer customer message in the conversation will carry the reply: it is not
     triaged yet, or it is due a reply itself."""
+    batch = batch_of(session)
+    known = batch.newer_pending(message) if batch is not None else None
+    if known is not None:
+        return known
     return (
         session.exec(
             select(Message.id).where(
@@ -117,13 +137,17 @@ def newer_pending(session: Session, message: Message) -> bool:
     )
 
 
-def already_answered(session: Session, message_id: int) -> bool:
+def already_answered(session: Session, message: Message) -> bool:
     """Whether the AI already replied to this message (invariant 3, checked before the
     unique index would refuse the row)."""
+    batch = batch_of(session)
+    known = batch.answered(message) if batch is not None else None
+    if known is not None:
+        return known
     return (
         session.exec(
             select(Message.id).where(
-                Message.answers_message_id == message_id, Message.sender_kind == SenderKind.AI
+                Message.answers_message_id == message.id, Message.sender_kind == SenderKind.AI
             )
         ).first()
         is not None

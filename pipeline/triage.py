@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Engine, update
@@ -25,9 +26,10 @@ from data.models import Contact, Conversation, Message, Workspace
 from data.outbox import STAFF_PURPOSES
 from data.settings import get_settings
 from data.vocab import REPLYABLE_CHANNELS, Direction, EscalationReason, LeadTemperature
-from pipeline import ai
+from pipeline import ai, batch
 from pipeline import reply as reply_job
-from pipeline.claims import claim_inbound, locked_if_still_ours, release
+from pipeline.batch import Claimed
+from pipeline.claims import claim_inbound, release
 
 log = logging.getLogger("inbox.pipeline.triage")
 
@@ -47,32 +49,38 @@ def message_text(message: Message) -> str:
 
 
 def triage_due(engine: Engine, limit: int = BATCH) -> int:
-    """Triage what is waiting; returns how many messages this process claimed."""
+    """Triage what is waiting, a chunk of messages per transaction (`pipeline.batch`);
+    returns how many messages this process claimed."""
     with session_scope(engine, write=True) as session:
         claimed = [
-            (m.id, m.conversation_id, message_text(m))
+            (Claimed(m.id, m.conversation_id), message_text(m))
             for m in claim_inbound(session, _untriaged(), col(Message.created_at), limit)
         ]
-    offline = ai.backend() is None
-    for message_id, conversation_id, text in claimed:
-        # Scored outside the transaction: the AI backend, when it scores, is a network call.
-        score = ai.sentiment(text, vader.score(text)) if text else None
-        with session_scope(engine, write=True) as session:
-            message = locked_if_still_ours(session, message_id, conversation_id, _untriaged())
-            if message is not None:
-                # Held while answering: the session's identity map keeps only objects someone
-                # references, and the reply reads the same conversation, contact and workspace.
-                context = triage(session, message, score)
-                if (
-                    offline
-                    and message.reply_due_at is not None
-                    and message.reply_due_at <= utcnow()
-                ):
-                    # The offline responder needs no network: answer in the same transaction
-                    # instead of claiming the message again for the reply job.
-                    reply_job.answer_now(session, message)
-                del context
+    failure = None
+    for start in range(0, len(claimed), batch.CHUNK):
+        failure = _triage_chunk(engine, claimed[start : start + batch.CHUNK]) or failure
+    if failure is not None:
+        raise failure
     return len(claimed)
+
+
+def _triage_chunk(engine: Engine, chunk: list[tuple[Claimed, str]]) -> Exception | None:
+    # Scored outside the transaction: the AI backend, when it scores, is a network call.
+    scores = {c.id: ai.sentiment(text, vader.score(text)) if text else None for c, text in chunk}
+    offline = ai.backend() is None
+
+    def handle(session: Session, message: Message) -> None:
+        triage(session, message, scores[message.id])
+        if offline and message.reply_due_at is not None and message.reply_due_at <= utcnow():
+            # The offline responder needs no network: answer in the same transaction
+            # instead of claiming the message again for the reply job.
+            reply_job.answer_now(session, message)
+
+    return batch.work(engine, [c for c, _ in chunk], _is_untriaged, handle)
+
+
+def _is_untriaged(message: Message) -> bool:
+    return message.triaged_at is None
 
 
 def triage(
@@ -87,9 +95,9 @@ def triage(
     text = message_text(message)
     if message.meta.get("keyword") or message.channel not in REPLYABLE_CHANNELS or not text:
         return None  # keywords were handled at ingest; call transcripts are read-only
-    # The caller locked it (claims.locked_if_still_ours): two processes triaging two messages
-    # of one conversation would otherwise fold their sentiment into the same old trend, or
-    # both escalate it. The locking read put it in this session: no second query.
+    # The caller locked it (`pipeline.batch`): two processes triaging two messages of one
+    # conversation would otherwise fold their sentiment into the same old trend, or both
+    # escalate it. The locking read put it in this session: no second query.
     conversation = session.get(Conversation, message.conversation_id)
     contact = session.get(Contact, message.contact_id)
     workspace = workspaces.get(session, message.workspace_id)
@@ -141,6 +149,9 @@ def triage(
     fragment = is_fragment(text, found.intents) and not _answers_the_business(session, message)
     wait = BURST_WAIT if fragment else timedelta(0)
     message.reply_due_at = now + wait
+    chunk = batch.batch_of(session)
+    if chunk is not None and chunk.earlier_due(message) is False:
+        return loaded  # no earlier message of the burst is waiting for a reply
     # Earlier messages of a burst are answered with this one.
     session.exec(
         update(Message)
@@ -158,6 +169,10 @@ def triage(
 def _answers_the_business(session: Session, message: Message) -> bool:
     """Whether the business spoke last before this message: then a short message ("2",
     "tuesday 3pm", "yes") answers it and needs no wait for more."""
+    chunk = batch.batch_of(session)
+    loaded = chunk.before(message, 6) if chunk is not None else None
+    if loaded is not None:
+        return _business_spoke_last(reversed([m for m in loaded if m.id != message.id]))
     previous = session.exec(
         select(Message)
         .where(
@@ -167,7 +182,12 @@ def _answers_the_business(session: Session, message: Message) -> bool:
         .order_by(col(Message.id).desc())
         .limit(5)
     ).all()
-    for earlier in previous:
+    return _business_spoke_last(previous)
+
+
+def _business_spoke_last(previous: Iterable[Message]) -> bool:
+    """Over up to five earlier messages, newest first."""
+    for earlier in list(previous)[:5]:
         if earlier.meta.get("purpose") in STAFF_PURPOSES:
             continue
         return earlier.direction == Direction.OUTBOUND

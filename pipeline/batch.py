@@ -1,0 +1,335 @@
+"""Working a chunk of claimed inbound messages in one transaction: the conversations and
+messages are locked with one statement each (conversations first, in ascending id order, as
+every job that changes a conversation's messages locks them), and what triage and the reply
+read about them is loaded once for the whole chunk instead of once per message.
+
+Per message, the pipeline read its conversation, contact, workspace, recent history, the
+calendar and the knowledge base's version, and checked for newer messages and earlier
+replies: about ten round trips and a commit (a WAL flush) each. Here a chunk costs a handful
+of reads and one commit, and each message only its writes.
+
+The loaded view of a conversation stays exact while the chunk works on it because the
+chunk holds the conversation's lock: no other process triages, replies or clears a burst in
+it meanwhile (they all lock the conversation first). What the chunk itself writes is seen
+through the session's identity map (the same Message objects), and rows it adds are tracked:
+a conversation this chunk added messages to, or a calendar it booked into, is read from the
+database again. Messages ingest stores during the chunk are not seen, as if the chunk had run
+a moment earlier: they are untriaged and get their own turn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Engine, event, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from data import knowledge, workspaces
+from data.answers.retrieval import KnowledgeIndex
+from data.clock import as_utc
+from data.db import session_scope
+from data.models import Appointment, Contact, Conversation, Message, Workspace
+from data.scheduling import HORIZON_DAYS
+from data.vocab import AppointmentStatus, Direction, SenderKind
+from pipeline.claims import release, worker_id
+
+log = logging.getLogger("inbox.pipeline.batch")
+
+#: Messages per transaction. A chunk holds its conversations' locks until it commits, and
+#: ingest's UPDATE of such a conversation (a new message in it) waits meanwhile: at a few ms
+#: a message this keeps the wait well under a second, while the per-chunk reads and the
+#: commit are shared by enough messages to cost little each.
+CHUNK = 25
+#: Recent messages loaded per conversation: the reply's context reads the 45 latest up to
+#: the message answered (`reply_context.HISTORY + BURST_MAX`, three times over for the rows
+#: it filters out), with a few more for messages of the same chunk.
+WINDOW = 50
+#: Calendar rows are loaded with this much slack around the reply's window, so that the
+#: moment each message is answered at still falls inside what was loaded.
+SLACK = timedelta(hours=1)
+BUSY_BEFORE = timedelta(hours=12)
+
+_KEY = "pipeline_batch"
+
+
+@dataclass
+class _View:
+    """The newest messages of one conversation, oldest first (strong references: the
+    session's identity map holds objects weakly)."""
+
+    rows: list[Message]
+    #: Whether older messages exist than the ones loaded.
+    truncated: bool
+
+
+@dataclass
+class Batch:
+    """What a chunk's transaction loaded once, for triage and the reply to read."""
+
+    conversations: dict[int, Conversation]
+    contacts: dict[int, Contact]
+    #: Held so that the identity map keeps them (it holds objects weakly).
+    messages: list[Message]
+    workspaces: list[Workspace]
+    views: dict[int, _View] = field(default_factory=dict)
+    #: Conversations this chunk added messages to: read from the database again.
+    stale: set[int] = field(default_factory=set)
+    #: Inbound messages the AI answered during this chunk.
+    replied: set[int] = field(default_factory=set)
+    indexes: dict[int, KnowledgeIndex] = field(default_factory=dict)
+    busy: dict[int, tuple[datetime, list[tuple[datetime, datetime]]]] = field(default_factory=dict)
+
+    def view(self, conversation_id: int) -> _View | None:
+        if conversation_id in self.stale:
+            return None
+        return self.views.get(conversation_id)
+
+    def before(self, message: Message, count: int) -> list[Message] | None:
+        """The `count` latest messages of the conversation up to and including `message`,
+        oldest first; None when the loaded view cannot tell exactly."""
+        view = self.view(message.conversation_id)
+        if view is None:
+            return None
+        rows = [m for m in view.rows if m.id <= message.id]
+        if view.truncated and len(rows) < count:
+            return None  # older rows that were not loaded would count
+        return rows[-count:]
+
+    def after(self, message: Message) -> list[Message] | None:
+        """Every loaded message of the conversation newer than `message`; None when older
+        rows were cut off at or after it (then newer ones may be missing too)."""
+        view = self.view(message.conversation_id)
+        if view is None or not view.rows or (view.truncated and view.rows[0].id > message.id):
+            return None
+        return [m for m in view.rows if m.id > message.id]
+
+    def newer_pending(self, message: Message) -> bool | None:
+        """Whether a newer customer message of the conversation is untriaged or due a reply
+        (None: the loaded view cannot tell)."""
+        newer = self.after(message)
+        if newer is None:
+            return None
+        return any(
+            m.direction == Direction.INBOUND
+            and (m.triaged_at is None or m.reply_due_at is not None)
+            for m in newer
+        )
+
+    def earlier_due(self, message: Message) -> bool | None:
+        """Whether an earlier customer message of the conversation is still due a reply
+        (None: the loaded view cannot tell)."""
+        view = self.view(message.conversation_id)
+        if view is None or view.truncated:
+            return None
+        return any(
+            m.id < message.id and m.direction == Direction.INBOUND and m.reply_due_at is not None
+            for m in view.rows
+        )
+
+    def answered(self, message: Message) -> bool | None:
+        """Whether the AI replied to `message` (None: the loaded view cannot tell). Replies
+        are in the message's conversation and newer than it; those this chunk wrote are
+        tracked as they are added."""
+        if message.id in self.replied:
+            return True
+        view = self.views.get(message.conversation_id)
+        if view is None or not view.rows or (view.truncated and view.rows[0].id > message.id):
+            return None
+        return any(
+            m.answers_message_id == message.id and m.sender_kind == SenderKind.AI for m in view.rows
+        )
+
+    def index(self, session: Session, workspace_id: int) -> KnowledgeIndex:
+        """The knowledge index, its version checked once per chunk."""
+        if workspace_id not in self.indexes:
+            self.indexes[workspace_id] = knowledge.index_for(session, workspace_id)
+        return self.indexes[workspace_id]
+
+    def busy_times(
+        self, session: Session, workspace_id: int, now: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        """Booked (start, end) pairs starting in [now - 12 h, now + HORIZON_DAYS), read once
+        per chunk (again after this chunk booked)."""
+        loaded = self.busy.get(workspace_id)
+        if loaded is None or as_utc(now) > loaded[0] + SLACK:
+            start = as_utc(now)
+            rows = session.exec(
+                select(Appointment.starts_at, Appointment.ends_at)
+                .where(
+                    Appointment.workspace_id == workspace_id,
+                    Appointment.status == AppointmentStatus.BOOKED,
+                    col(Appointment.starts_at) >= start - BUSY_BEFORE,
+                    col(Appointment.starts_at) < start + timedelta(days=HORIZON_DAYS) + SLACK,
+                )
+                .order_by(col(Appointment.starts_at))
+            ).all()
+            loaded = self.busy[workspace_id] = (start, [(s, e) for s, e in rows])
+        low, high = as_utc(now) - BUSY_BEFORE, as_utc(now) + timedelta(days=HORIZON_DAYS)
+        return [(s, e) for s, e in loaded[1] if low <= as_utc(s) < high]
+
+    def added(self, row: Any) -> None:
+        """A row this chunk adds to the session (see `open_batch`)."""
+        if isinstance(row, Message):
+            self.stale.add(row.conversation_id)
+            if row.sender_kind == SenderKind.AI and row.answers_message_id is not None:
+                self.replied.add(row.answers_message_id)
+        elif isinstance(row, Appointment):
+            self.busy.pop(row.workspace_id, None)
+
+
+def batch_of(session: Session) -> Batch | None:
+    """The chunk `session` works on, if it works on one."""
+    return session.info.get(_KEY)
+
+
+def lock(
+    session: Session, message_ids: Sequence[int], conversation_ids: Iterable[int]
+) -> tuple[list[Conversation], list[Message]]:
+    """Lock the conversations (ascending ids, one statement: PostgreSQL locks rows in the
+    ORDER BY's order, so two chunks cannot wait on each other in a cycle), then the
+    messages (ascending ids too)."""
+    conversations = session.exec(
+        select(Conversation)
+        .where(col(Conversation.id).in_(sorted(set(conversation_ids))))
+        .order_by(col(Conversation.id))
+        .with_for_update()
+    ).all()
+    messages = session.exec(
+        select(Message)
+        .where(col(Message.id).in_(sorted(message_ids)))
+        .order_by(col(Message.id))
+        .with_for_update()
+    ).all()
+    return list(conversations), list(messages)
+
+
+def open_batch(
+    session: Session, conversations: Sequence[Conversation], messages: Sequence[Message]
+) -> Batch:
+    """Load what triage and the reply read about `messages` (locked by the caller, with
+    their `conversations`), attach it to the session and return it."""
+    contact_ids = sorted({m.contact_id for m in messages})
+    contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+    batch = Batch(
+        conversations={c.id: c for c in conversations},
+        contacts={c.id: c for c in contacts},
+        messages=list(messages),
+        workspaces=[workspaces.get(session, w) for w in sorted({m.workspace_id for m in messages})],
+    )
+    batch.views = _recent(session, sorted(batch.conversations))
+    session.info[_KEY] = batch
+    # Rows added from here on make the loaded view of their conversation (or calendar) stale.
+    for name in ("transient_to_pending", "detached_to_persistent"):
+        event.listen(session, name, lambda _session, row: batch.added(row))
+    return batch
+
+
+def _recent(session: Session, conversation_ids: list[int]) -> dict[int, _View]:
+    """The WINDOW newest messages of each conversation, one statement."""
+    if not conversation_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(partition_by=col(Message.conversation_id), order_by=col(Message.id).desc())
+        .label("rank")
+    )
+    ranked = (
+        select(Message, rank).where(col(Message.conversation_id).in_(conversation_ids)).subquery()
+    )
+    recent = aliased(Message, ranked)
+    rows = session.exec(
+        select(recent).where(ranked.c.rank <= WINDOW + 1).order_by(ranked.c.id)
+    ).all()
+    views = {cid: _View([], False) for cid in conversation_ids}
+    for row in rows:
+        views[row.conversation_id].rows.append(row)
+    for view in views.values():
+        if len(view.rows) > WINDOW:  # one more than kept: there are older messages
+            view.rows = view.rows[1:]
+            view.truncated = True
+    return views
+
+
+class Claimed(NamedTuple):
+    """A message this process leased, and its conversation (locked before it)."""
+
+    id: int
+    conversation_id: int
+
+
+def chunks(claimed: Sequence[Claimed], size: int = CHUNK) -> Iterator[list[Claimed]]:
+    for start in range(0, len(claimed), size):
+        yield list(claimed[start : start + size])
+
+
+def begin(
+    session: Session, claimed: Sequence[Claimed], still_due: Callable[[Message], bool]
+) -> list[Message]:
+    """Lock `claimed` and their conversations and open a batch over them; returns those
+    still due and still leased to this process (an expired lease may have passed to another
+    one), in claim order. Finished ones still leased to this process are let go."""
+    conversations, messages = lock(
+        session, [c.id for c in claimed], [c.conversation_id for c in claimed]
+    )
+    owner = worker_id()
+    ours = []
+    for message in messages:
+        if message.lease_owner != owner:
+            continue
+        if still_due(message):
+            ours.append(message)
+        else:  # finished meanwhile (a newer message of its burst took the reply over)
+            release(message)
+            session.add(message)
+    if ours:
+        open_batch(session, conversations, ours)
+    order = {c.id: n for n, c in enumerate(claimed)}
+    return sorted(ours, key=lambda m: order[m.id])
+
+
+def work(
+    engine: Engine,
+    chunk: Sequence[Claimed],
+    still_due: Callable[[Message], bool],
+    handle: Callable[[Session, Message], None],
+) -> Exception | None:
+    """`handle` each message of `chunk` that is still due, in one transaction. If that
+    fails, each message gets a transaction of its own, so that one bad message does not
+    hold back the others (it keeps its lease and is tried again when the lease expires).
+    Returns the first failure, for the job to report after the rest of its work."""
+    try:
+        _in_one_transaction(engine, chunk, still_due, handle)
+        return None
+    except Exception as error:
+        if len(chunk) == 1:
+            return error
+        log.warning(
+            "a chunk of %d messages failed (%s); handling them one at a time",
+            len(chunk),
+            error,
+        )
+    first: Exception | None = None
+    for item in chunk:
+        try:
+            _in_one_transaction(engine, [item], still_due, handle)
+        except Exception as error:
+            if first is None:
+                first = error
+            else:
+                log.exception("message %s failed; it is tried again later", item.id)
+    return first
+
+
+def _in_one_transaction(
+    engine: Engine,
+    chunk: Sequence[Claimed],
+    still_due: Callable[[Message], bool],
+    handle: Callable[[Session, Message], None],
+) -> None:
+    with session_scope(engine, write=True) as session:
+        for message in begin(session, chunk, still_due):
+            handle(session, message)
