@@ -92,6 +92,20 @@ def test_words_from_different_groups_stay_different_terms() -> None:
     assert terms("price") != terms("warranty")
 
 
+def test_everyday_words_that_only_sound_like_a_topic_are_not_search_terms() -> None:
+    # "your own guys" is not about who owns the business; "comes" is "come".
+    assert terms("your own guys, anyway, when the plumber comes") == terms("plumber")
+
+
+def test_distance_words_ask_about_the_service_area() -> None:
+    assert set(terms("how far do you travel")) == set(terms("what area"))
+    assert terms("within 20 miles")[-1] == terms("area")[0]
+
+
+def test_a_valve_is_a_part_not_the_main_shut_off() -> None:
+    assert terms("shower valve") != terms("shower shut-off")
+
+
 def test_no_stem_belongs_to_two_synonym_groups() -> None:
     stemmer = Stemmer.Stemmer("english")
     owner: dict[str, str] = {}

@@ -22,7 +22,9 @@ STOP_WORDS = frozenset(
     r ur put kind sort type usually normally typically roughly about around maybe also
     btw lol im ive id dont doesnt cant wont isnt didnt whats hows wheres whos gonna don won
     isn didn doesn aren wasn come coming someone somebody anyone anybody actually want wanted
-    ask asking wondering wonder take go going make best way show""".split()  # noqa: SIM905 - a word list reads best as words
+    ask asking wondering wonder take go going make best way show comes came own anyway anyways
+    even already said says stuff literally basically honestly probably guess think thought
+    able""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 #: Words customers use for the same thing, each folded onto the first word of its group.
@@ -40,7 +42,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
      "saturday", "saturdays", "sunday", "sundays"),
     ("book", "booking", "schedule", "appointment", "appointments", "appt", "reserve", "slot"),
     ("area", "areas", "serve", "service-area", "cover", "covers", "location", "locations",
-     "city", "cities", "town", "towns", "near", "nearby", "travel", "zip"),
+     "city", "cities", "town", "towns", "near", "nearby", "travel", "zip", "far", "miles",
+     "radius", "distance"),
     ("payment", "payments", "pay", "paying", "bill", "billing", "card", "cards", "credit",
      "debit", "cash", "checks", "venmo", "zelle", "paypal", "apple", "accept"),
     ("warranty", "warranties", "guarantee", "guarantees", "guaranteed"),
@@ -78,7 +81,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("gas", "propane"),
     ("freeze", "freezing", "frozen", "winterize", "winterizing", "cold", "snap"),
     ("pressure", "psi", "weak", "trickle"),
-    ("shutoff", "shut-off", "shut", "valve", "turn"),
+    ("shutoff", "shut-off", "shut", "turn"),
     ("home", "house", "present", "there"),
     ("member", "membership", "club", "maintenance", "annual", "tune-up"),
 )
