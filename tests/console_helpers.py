@@ -8,7 +8,9 @@ re-reads rows after the app's own transactions (`reread`)."""
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from streamlit.util import calc_hash
 import console.auth
 import data.users
 from data import workspaces
+from data.inbound import InboundMessage, InboundResult, receive
 from data.models import Event, Message, User, Workspace
 from data.sign_in import SignInThrottle
 from data.vocab import Direction
@@ -54,6 +57,45 @@ def _components() -> Any:
     registry = BidiComponentManager()
     registry.discover_and_register_components(start_file_watching=False)
     return registry
+
+
+_provider_ids = itertools.count(1)
+
+#: Where a customer writes to the workspace `make_shop(session, "acme")`, by channel.
+ACME = {
+    "sms": "+15125550100",
+    "whatsapp": "+15125550101",
+    "email": "hello@acme.example",
+    "webchat": "wk_acme_widget",
+}
+
+
+def customer_writes(
+    session: Session,
+    body: str,
+    *,
+    channel: str = "sms",
+    sender: str = "+15125550123",
+    name: str | None = None,
+    subject: str | None = None,
+    media: list[dict[str, Any]] | None = None,
+    at: datetime | None = None,
+) -> InboundResult:
+    """A customer's message to the acme workspace, stored the way ingest stores it."""
+    return receive(
+        session,
+        InboundMessage(
+            channel=channel,
+            to_address=ACME[channel],
+            from_address=sender,
+            body=body,
+            provider_id=f"in-{next(_provider_ids)}",
+            name=name,
+            subject=subject,
+            media=media or [],
+            received_at=at,
+        ),
+    )
 
 
 def app() -> AppTest:
