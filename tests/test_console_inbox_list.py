@@ -386,3 +386,20 @@ def test_the_sms_switch_shows_a_change_made_elsewhere(session: Session) -> None:
 
     assert at.toggle(key="inbox.sms_replies").value is False
     assert events(session, EventKind.SETTINGS_CHANGED) == []
+
+
+def test_a_user_switched_off_meanwhile_cannot_flip_sms_replies(session: Session) -> None:
+    workspace = make_shop(session)
+    user = make_user(session, workspace)
+    session.commit()
+    at = signed_in_app(user)
+
+    user.active = False
+    session.add(user)
+    session.commit()
+    at.toggle(key="inbox.sms_replies").set_value(False).run()
+    ok(at)
+
+    assert reread(session).get(Workspace, workspace.id).auto_reply_sms is True
+    assert events(session, EventKind.SETTINGS_CHANGED) == []
+    assert values(at.title) == ["Sign in"]

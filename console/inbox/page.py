@@ -13,6 +13,7 @@ from console.inbox.customer_panel import customer_panel
 from console.inbox.quick_actions import quick_actions
 from console.inbox.reply_box import reply_box
 from console.inbox.thread_view import render_thread
+from console.pages import acting
 from data import contacts, conversations, thread, usage, workspaces
 from data.clock import utcnow
 from data.db import session_scope
@@ -26,9 +27,11 @@ _SEEN = "inbox.seen_state"
 def _sms_switch(user: SignedIn, workspace: Workspace) -> None:
     def switch() -> None:
         enabled = st.session_state["inbox.sms_replies"]
+        if (now := acting(user, "inbox")) is None:
+            return
         actions.run(
             lambda s: workspaces.set_auto_reply(
-                s, workspaces.get(s, workspace.id), ChannelKind.SMS, enabled, user.actor
+                s, workspaces.get(s, workspace.id), ChannelKind.SMS, enabled, now.actor
             ),
             done="SMS Replies on: the AI answers texts."
             if enabled
