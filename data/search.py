@@ -1,12 +1,82 @@
 """Text search in queries: a user's words as a case-insensitive "contains" pattern, with the
-LIKE wildcards they type taken literally (searching "50%" finds "50%", not everything)."""
+LIKE wildcards they type taken literally (searching "50%" finds "50%", not everything); phone
+numbers typed the way people write them; and the substring indexes that serve the inbox
+search (migration 0005): pg_trgm GIN indexes on PostgreSQL, FTS5 trigram tables on SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 ESCAPE = "\\"
+
+#: The shortest term the trigram indexes can serve (one trigram); shorter ones scan.
+MIN_INDEXED_LENGTH = 3
+#: A phone fragment worth normalising: fewer digits than this match too much to mean a phone.
+MIN_PHONE_DIGITS = 4
+_PHONE_PUNCTUATION = frozenset(" +-().")
+
+#: PostgreSQL (pg_trgm GIN) indexes, by name: (table, columns).
+TRGM_INDEXES = {
+    "ix_message_body_trgm": ("message", ("body",)),
+    "ix_contact_search_trgm": ("contact", ("name", "phone", "email")),
+    "ix_conversation_subject_trgm": ("conversation", ("subject",)),
+}
+#: SQLite FTS5 trigram tables (external content, kept in step by triggers): (table, columns).
+FTS_TABLES = {
+    "message_fts": ("message", ("body",)),
+    "contact_fts": ("contact", ("name", "phone", "email")),
+    "conversation_fts": ("conversation", ("subject",)),
+}
+#: The shadow tables FTS5 keeps beside each of them (detail=none, columnsize=0).
+_FTS_SHADOWS = ("_data", "_idx", "_config", "_docsize", "_content")
 
 
 def contains_pattern(text: str) -> str:
     """`text` as an ILIKE pattern matching values that contain it; use with escape=ESCAPE."""
     literal = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits of `text` if it is a phone number as people type it ("512-555-0123",
+    "(512) 555 0123", "+1 512.555.0123"), for matching phones stored as E.164
+    ("+15125550123"); None if it is anything else, or already just digits."""
+    stripped = text.strip()
+    if not stripped or not set(stripped) <= _PHONE_PUNCTUATION | set("0123456789"):
+        return None
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    if len(digits) < MIN_PHONE_DIGITS or digits == stripped:
+        return None
+    return digits
+
+
+def fts_trigrams(texts: Sequence[str]) -> str:
+    """An FTS5 query for rows holding every trigram of one of `texts` (each 3+ characters).
+
+    The tables keep no positions (detail=none), so this is a superset of the rows containing
+    the text: the caller re-checks with ILIKE. Each trigram is a quoted string (double quotes
+    doubled), so nothing the user types is read as FTS5 syntax. The tokenizer folds case, so
+    the trigrams are passed as typed."""
+    groups = []
+    for text in texts:
+        grams = dict.fromkeys(text[i : i + 3] for i in range(len(text) - 2))
+        quoted = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+        groups.append(f"({quoted})")
+    return " OR ".join(groups)
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether `name` is one of the search indexes or FTS tables (or their shadow tables).
+
+    They exist only in the migrations, not in the models (an FTS5 table or a GIN operator
+    class has no model equivalent), so a schema comparison should leave them out."""
+    if not name:
+        return False
+    if name in TRGM_INDEXES or name in FTS_TABLES:
+        return True
+    return any(name == f"{fts}{suffix}" for fts in FTS_TABLES for suffix in _FTS_SHADOWS)
+
+
+def include_in_schema_comparison(name: str | None, type_: str, parent_names: object) -> bool:
+    """An Alembic `include_name` hook: everything but the search indexes."""
+    return not (type_ in ("table", "index") and is_search_index(name))

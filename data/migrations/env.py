@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import data.models  # noqa: F401  (registers every table on the metadata)
 from data.db import get_engine
+from data.search import include_in_schema_comparison
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,6 +30,9 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # Autogenerate would otherwise offer to drop the search indexes of 0005 (GIN
+        # operator classes and FTS5 tables are not expressed in the models).
+        include_name=include_in_schema_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()
