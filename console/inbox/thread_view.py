@@ -55,12 +55,14 @@ def delivery_line(message: Message) -> str:
 def _attachments(message: Message) -> None:
     for item in message.media or []:
         name = item.get("filename") or item.get("content_type") or "attachment"
-        size = f" ({int(item['size']) // 1024 or 1} KB)" if item.get("size") else ""
+        kilobytes = (int(item["size"]) // 1024 or 1) if item.get("size") else None
+        # inert() trims: the space before the size stays outside it.
+        size = f" {inert(f'({kilobytes} KB)')}" if kilobytes else ""
         url = safe_link(item.get("url"))
         if url:
-            st.markdown(f":material/attach_file: [{inert(name)}]({url}){inert(size)}")
+            st.markdown(f":material/attach_file: [{inert(name)}]({url}){size}")
         else:
-            st.caption(f":material/attach_file: {inert(name)}{inert(size)}")
+            st.caption(f":material/attach_file: {inert(name)}{size}")
 
 
 def _message(item: ThreadItem, timezone: str) -> None:
