@@ -215,6 +215,18 @@ def test_the_story_still_counts_when_it_names_what_the_question_is_about(index) 
     assert match is not None and match.entry.id == AREAS
 
 
+def test_an_entry_with_many_tags_is_as_sure_an_answer_to_its_own_question() -> None:
+    def confidence(tags: str) -> float:
+        entries = [
+            Entry(1, "Do you charge for estimates?", "Estimates are free for larger jobs.", tags),
+            Entry(2, "What are your hours?", "Monday to Friday 8 to 5.", "hours, open"),
+        ]
+        return KnowledgeIndex(entries).best("do you charge for estimates?").confidence
+
+    many = "pricing, free estimate, quote, bids, written, no obligation, ballpark, consultation"
+    assert confidence(many) == pytest.approx(confidence("")) == pytest.approx(1.0)
+
+
 def test_a_partial_match_is_refused_when_the_caller_asks_for_more_confidence(index) -> None:
     assert index.best("what time do you open?") is not None
     assert index.best("what time do you open?", min_confidence=0.95) is None

@@ -61,18 +61,23 @@ class KnowledgeIndex:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = list(entries)
-        self._key_terms: list[set[str]] = []
-        self._answer_terms: list[set[str]] = []
+        self._key_terms: list[frozenset[str]] = []
+        self._answer_terms: list[frozenset[str]] = []
+        self._question_terms: list[frozenset[str]] = []
         corpus: list[list[str]] = []
         known_words: set[str] = set()
         for entry in self.entries:
-            key_words = words(entry.question) + words(entry.tags.replace(",", " "))
+            question_words = words(entry.question)
+            key_words = question_words + words(entry.tags.replace(",", " "))
+            self._question_terms.append(
+                frozenset(term(w) for w in question_words if w not in STOP_WORDS)
+            )
             answer_words = words(entry.answer)
             known_words.update(w for w in key_words + answer_words if w not in STOP_WORDS)
             key = [term(w) for w in key_words if w not in STOP_WORDS]
             answer = [term(w) for w in answer_words if w not in STOP_WORDS]
-            self._key_terms.append(set(key))
-            self._answer_terms.append(set(answer))
+            self._key_terms.append(frozenset(key))
+            self._answer_terms.append(frozenset(answer))
             # The question counts twice: it says what the entry is about.
             corpus.append(key + key + answer or ["_empty_"])
         self._known_words = sorted(w for w in known_words if len(w) >= 4)
@@ -89,6 +94,10 @@ class KnowledgeIndex:
         # A word the knowledge base never uses counts like a fairly rare one: it may be what the
         # question is about (pool pumps) or only the customer's story around it.
         self._unknown_idf = UNKNOWN_WORD_SHARE * math.log(1 + (count + 0.5) / 0.5)
+        self._total_weight = {
+            terms: sum(self._weight(t) for t in terms)
+            for terms in self._key_terms + self._question_terms
+        }
         self._words_read: dict[str, tuple[str, float]] = {}
         self._retriever: bm25s.BM25 | None = None
         if self.entries:
@@ -154,24 +163,36 @@ class KnowledgeIndex:
         return self._idf.get(t, self._unknown_idf)
 
     def confidence(self, position: int, query: dict[str, float]) -> float:
-        """How sure we are that entry `position` answers the question: the geometric mean of
-        the share of the question's weight (IDF) the entry covers and the share of the
-        entry's own question and tags that the customer's words touch."""
-        total = matched = 0.0
-        for t, rarity in query.items():
-            weight = self._weight(t) * rarity
+        """How sure we are that entry `position` answers the question: the share of the
+        question's weight (IDF) the entry covers, times the square root of the share of the
+        entry's own question (or of its question and tags) that the customer's words touch."""
+        return self._confidence(position, self._weigh(query))
+
+    def _weigh(self, query: dict[str, float]) -> list[tuple[str, float, float]]:
+        """Each query term with its weight in the question (IDF times rarity) and its IDF."""
+        return [(t, self._weight(t) * rarity, self._weight(t)) for t, rarity in query.items()]
+
+    def _confidence(self, position: int, weighed: list[tuple[str, float, float]]) -> float:
+        key, question = self._key_terms[position], self._question_terms[position]
+        answer = self._answer_terms[position]
+        total = matched = on_key = on_question = 0.0
+        for t, weight, idf in weighed:
             total += weight
-            if t in self._key_terms[position]:
+            if t in key:
                 matched += weight
-            elif t in self._answer_terms[position]:
+                on_key += idf
+                on_question += idf if t in question else 0.0
+            elif t in answer:
                 # A word only this entry's answer uses (a town it serves) is strong evidence.
                 unique = self._document_frequency.get(t) == 1
                 matched += weight * (UNIQUE_ANSWER_WEIGHT if unique else ANSWER_ONLY_WEIGHT)
         asked = matched / total if total else 0.0
-        key = self._key_terms[position]
-        key_total = sum(self._weight(t) for t in key)
-        touched = sum(self._weight(t) for t in key if t in query)
-        about = touched / key_total if key_total else 0.0
+        # The entry is about what its question says, or its question and tags together:
+        # whichever the customer's words touch more of (tags are extra words, not all needed).
+        about = max(
+            on_question / self._total_weight[question] if self._total_weight[question] else 0.0,
+            on_key / self._total_weight[key] if self._total_weight[key] else 0.0,
+        )
         return asked * max(about, ABOUT_FLOOR) ** ABOUT_WEIGHT
 
     def search(self, text: str, limit: int = 3) -> list[Match]:
@@ -186,14 +207,16 @@ class KnowledgeIndex:
         k = min(max(limit, 5), len(self.entries))
         documents, scores = self._retriever.retrieve([known], k=k, show_progress=False)
         matches = []
+        weighed = self._weigh(query)
+        weighed_focus = self._weigh(focused) if focused else None
         for position, score in zip(documents[0], scores[0], strict=True):
             if score <= 0:
                 continue
             position = int(position)
-            confidence = self.confidence(position, query)
-            if focused:
-                confidence = max(confidence, self.confidence(position, focused))
-            if not self._key_terms[position] & set(query):
+            confidence = self._confidence(position, weighed)
+            if weighed_focus:
+                confidence = max(confidence, self._confidence(position, weighed_focus))
+            if self._key_terms[position].isdisjoint(query):
                 # Tied to the question only through its answer: needs twice the evidence.
                 confidence /= 2
             matches.append(Match(self.entries[position], confidence, float(score)))
