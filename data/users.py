@@ -148,3 +148,25 @@ def change(
         data={**change, "to": {"role": new_role, "active": new_active}, "user_id": user.id},
     )
     return True
+
+
+def set_receives_alerts(session: Session, user: User, enabled: bool, actor: Actor) -> bool:
+    """Whether `user` gets escalation alerts (by SMS to their mobile, if they have one, and by
+    email); a settings_changed Event records the switch. Returns whether anything changed."""
+    if user.receives_alerts == enabled:
+        return False
+    if enabled and not user.active:
+        raise InvalidUser(f"{user.display_name} is switched off: switch them on first.")
+    user.receives_alerts = enabled
+    session.add(user)
+    events.record(
+        session,
+        user.workspace_id,
+        EventKind.SETTINGS_CHANGED,
+        actor,
+        data={
+            "user_id": user.id,
+            "changes": {"receives_alerts": {"from": not enabled, "to": enabled}},
+        },
+    )
+    return True

@@ -8,6 +8,9 @@ writes for a visitor is scoped by workspace and visitor id, never by an email th
 
 from __future__ import annotations
 
+import html
+import re
+import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, and_, col, or_, select
@@ -15,8 +18,9 @@ from sqlmodel import Session, and_, col, or_, select
 from data import contacts, events, workspaces
 from data.clock import as_utc, utcnow
 from data.events import Actor
-from data.models import Channel, Contact, Message
-from data.vocab import ChannelKind, DeliveryStatus, Direction, EventKind
+from data.models import Channel, Contact, Message, Workspace
+from data.settings import get_settings
+from data.vocab import ChannelKind, DeliveryStatus, Direction, EventKind, Provider
 
 #: Outbound statuses the visitor sees: everything written for them except what failed or what
 #: a person must look at first (`unknown`: an interrupted send).
@@ -63,6 +67,92 @@ def allowed_origins(channel: Channel) -> list[str]:
 def origin_allowed(channel: Channel, origin: str) -> bool:
     """Whether a page at `origin` may use this widget (exact origin match)."""
     return _origin(origin) in allowed_origins(channel)
+
+
+_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
+
+
+def inbox_url() -> str:
+    """Where websites load the widget from: INBOX_PUBLIC_URL, else ingest's own address."""
+    settings = get_settings()
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return f"http://{settings.ingest_host}:{settings.ingest_port}"
+
+
+def embed_snippet(widget_key: str, base_url: str | None = None) -> str:
+    """The one line a website pastes to show the chat widget (README, "Web chat")."""
+    src = html.escape(f"{(base_url or inbox_url()).rstrip('/')}/widget.js")
+    return f'<script src="{src}" data-widget-key="{html.escape(widget_key)}" async></script>'
+
+
+def clean_origins(origins: list[str]) -> list[str]:
+    """Website origins as the widget checks them ("https://www.example.com", no path);
+    anything else is refused with the reason."""
+    clean: list[str] = []
+    for value in origins:
+        origin = _origin(value)
+        if not origin:
+            continue
+        if not _ORIGIN.match(origin):
+            raise workspaces.InvalidSetting(
+                f"{value.strip()!r} is not a website origin: write it like "
+                "https://www.example.com (no path)."
+            )
+        if origin not in clean:
+            clean.append(origin)
+    return clean
+
+
+def create_widget(
+    session: Session, workspace: Workspace, origins: list[str], actor: Actor
+) -> Channel:
+    """A web-chat channel with a new, random widget key, usable from `origins`."""
+    allowed = clean_origins(origins)
+    channel = workspaces.add_channel(
+        session,
+        workspace,
+        ChannelKind.WEBCHAT,
+        f"wk_{secrets.token_urlsafe(16)}",
+        Provider.WIDGET,
+        "Website chat",
+        {"allowed_origins": allowed},
+    )
+    events.record(
+        session,
+        workspace.id,
+        EventKind.SETTINGS_CHANGED,
+        actor,
+        data={"channel": ChannelKind.WEBCHAT, "to": channel.address, "allowed_origins": allowed},
+    )
+    return channel
+
+
+def set_allowed_origins(
+    session: Session, channel: Channel, origins: list[str], actor: Actor
+) -> bool:
+    """Which websites may use the widget; returns whether anything changed."""
+    if channel.kind != ChannelKind.WEBCHAT:
+        raise workspaces.InvalidSetting("Only a web-chat widget has allowed websites.")
+    before = allowed_origins(channel)
+    allowed = clean_origins(origins)
+    if allowed == before:
+        return False
+    # A new dict, so the JSON column is seen as changed.
+    channel.config = {**channel.config, "allowed_origins": allowed}
+    session.add(channel)
+    events.record(
+        session,
+        channel.workspace_id,
+        EventKind.SETTINGS_CHANGED,
+        actor,
+        data={
+            "channel": ChannelKind.WEBCHAT,
+            "widget_key": channel.address,
+            "allowed_origins": {"from": before, "to": allowed},
+        },
+    )
+    return True
 
 
 def any_widget_allows(session: Session, origin: str) -> bool:

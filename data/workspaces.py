@@ -84,7 +84,9 @@ def validate_business_hours(hours: dict[str, Any]) -> dict[str, list[list[str]]]
             if not (_HHMM.match(start) and _HHMM.match(end)):
                 raise InvalidSetting(f"Hours for {day} must be HH:MM (got {start}-{end}).")
             if start >= end:
-                raise InvalidSetting(f"On {day}, {start} is not before {end}.")
+                raise InvalidSetting(
+                    f"On {_DAY_NAMES[day]}, closing ({end}) must be after opening ({start})."
+                )
             clean[day].append([start, end])
     unknown = set(hours) - set(WEEKDAYS)
     if unknown:
@@ -121,7 +123,37 @@ _EDITABLE = {
     "auto_reply_email",
     "negative_sentiment_threshold",
     "sentiment_trend_threshold",
+    "cold_after_days",
+    "reminder_hours",
+    "follow_up_days",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "email_auto_replies_per_day",
 }
+
+#: Whole-number settings: (lowest, highest, what the number is, in words for the owner).
+_COUNTS = {
+    "sms_allowance": (0, 10_000_000, "The SMS allowance"),
+    "cold_after_days": (1, 365, "Days before a silent lead turns cold"),
+    "reminder_hours": (1, 168, "Hours before a visit for the reminder"),
+    "follow_up_days": (1, 60, "Days before a quote follow-up"),
+    "email_auto_replies_per_day": (0, 50, "Automatic emails to one sender a day"),
+}
+#: Text settings and their column lengths: a longer value would fail only at the database
+#: (PostgreSQL refuses it), so it is refused here with a sentence instead.
+_TEXTS = {
+    "name": (200, "The business name"),
+    "after_hours_note": (1000, "The after-hours note"),
+    "help_text": (320, "The HELP reply"),
+    "holding_reply": (500, "The holding reply"),
+}
+_DAY_NAMES = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
 
 
 def _apply(workspace: Workspace, changes: dict[str, Any]) -> dict[str, Any]:
@@ -133,20 +165,40 @@ def _apply(workspace: Workspace, changes: dict[str, Any]) -> dict[str, Any]:
         clean["timezone"] = validate_timezone(clean["timezone"])
     if "business_hours" in clean:
         clean["business_hours"] = validate_business_hours(clean["business_hours"])
-    if clean.get("alert_phone"):
-        clean["alert_phone"] = _checked(normalize_phone, clean["alert_phone"])
-    if clean.get("alert_email"):
-        clean["alert_email"] = _checked(normalize_email, clean["alert_email"])
-    if "sms_allowance" in clean and int(clean["sms_allowance"]) < 0:
-        raise InvalidSetting("The SMS allowance cannot be negative.")
+    # An emptied alert address means "no alerts there": stored as None, not "".
+    for key, normalise in (("alert_phone", normalize_phone), ("alert_email", normalize_email)):
+        if key in clean:
+            value = (clean[key] or "").strip()
+            clean[key] = _checked(normalise, value) if value else None
+    for key, (low, high, what) in _COUNTS.items():
+        if key in clean:
+            clean[key] = _count(clean[key], low, high, what)
+    for key, (longest, what) in _TEXTS.items():
+        if key in clean:
+            clean[key] = str(clean[key] or "").strip()
+            if len(clean[key]) > longest:
+                raise InvalidSetting(f"{what} is at most {longest} characters.")
+    for key in ("quiet_hours_start", "quiet_hours_end"):
+        if key in clean and not _HHMM.match(str(clean[key])):
+            raise InvalidSetting(f"Quiet hours are HH:MM times (got {clean[key]!r}).")
     for key in ("negative_sentiment_threshold", "sentiment_trend_threshold"):
         if key in clean and not -1 <= float(clean[key]) <= 0:
             raise InvalidSetting("Sentiment thresholds are between -1 and 0.")
-    if "name" in clean and not str(clean["name"]).strip():
+    if "name" in clean and not clean["name"]:
         raise InvalidSetting("The business name cannot be empty.")
     for key, value in clean.items():
         setattr(workspace, key, value)
     return clean
+
+
+def _count(value: Any, low: int, high: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise InvalidSetting(f"{what} must be a whole number.")
+    if value < 0 and low == 0:
+        raise InvalidSetting(f"{what} cannot be negative.")
+    if not low <= value <= high:
+        raise InvalidSetting(f"{what} must be between {low:,} and {high:,}.")
+    return int(value)
 
 
 def _checked(normalise: Any, value: str) -> str:
