@@ -20,6 +20,11 @@ NEAR_LIMIT_SHARE = 0.8
 _NOT_BILLED = (DeliveryStatus.FAILED,)
 
 
+def not_billed_statuses() -> list[str]:
+    """Delivery statuses whose segments the provider does not bill (analytics counts alike)."""
+    return [str(status) for status in _NOT_BILLED]
+
+
 @dataclass(frozen=True)
 class SmsUsage:
     used: int

@@ -1,0 +1,115 @@
+"""How fast customers hear back.
+
+Definitions (the README repeats them):
+- **First response time**: for each conversation started in the period, from the
+  customer's first message to the first reply after it: the AI's (sender AI, alerts to
+  staff excluded) and, separately, a person's (sender operator). A bot's reply never counts
+  as a person's. Reported as p50 and p90 in minutes, with how many conversations had one.
+- **Human reply after escalation**: for each escalation in the period, from the escalation
+  to the first operator message in that conversation after it.
+- **Resolution time**: for conversations closed in the period, from the start of the
+  conversation to its first close.
+- **Within business hours**: the same spans counting only the business's opening hours (a
+  message at 20:00 answered at 08:30 next morning took 30 minutes of business time).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from data.analytics.period import Period, business_seconds, channel_filter, open_hours, query
+
+_SPANS = f"""
+firsts AS (
+    SELECT m.conversation_id, min(m.created_at) AS asked
+    FROM message m JOIN conversation v ON v.id = m.conversation_id
+    WHERE m.workspace_id = $ws AND m.direction = 'inbound' AND {channel_filter("v.channel")}
+    GROUP BY m.conversation_id
+    HAVING min(m.created_at) >= $start AND min(m.created_at) < $end
+),
+spans AS (
+    SELECT 'AI' AS responder, f.asked AS since,
+           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = f.conversation_id
+            AND r.direction = 'outbound' AND r.sender_kind = 'ai'
+            AND coalesce(r.purpose, '') <> 'alert' AND r.created_at >= f.asked) AS answered
+    FROM firsts f
+    UNION ALL
+    SELECT 'Person', f.asked,
+           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = f.conversation_id
+            AND r.direction = 'outbound' AND r.sender_kind = 'operator'
+            AND r.created_at >= f.asked)
+    FROM firsts f
+)"""
+
+_ESCALATIONS = f"""
+escalations AS (
+    SELECT e.conversation_id, e.created_at AS since
+    FROM event e JOIN conversation v ON v.id = e.conversation_id
+    WHERE e.workspace_id = $ws AND e.kind = 'escalated'
+      AND e.created_at >= $start AND e.created_at < $end AND {channel_filter("v.channel")}
+),
+spans AS (
+    SELECT 'Person after escalation' AS responder, x.since,
+           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = x.conversation_id
+            AND r.direction = 'outbound' AND r.sender_kind = 'operator'
+            AND r.created_at >= x.since) AS answered
+    FROM escalations x
+)"""
+
+_RESOLUTIONS = f"""
+closes AS (
+    SELECT e.conversation_id, min(e.created_at) AS closed
+    FROM event e JOIN conversation v ON v.id = e.conversation_id
+    WHERE e.workspace_id = $ws AND e.kind = 'closed' AND {channel_filter("v.channel")}
+    GROUP BY e.conversation_id
+    HAVING min(e.created_at) >= $start AND min(e.created_at) < $end
+),
+spans AS (
+    SELECT 'Resolution' AS responder,
+           least(v.created_at, coalesce((SELECT min(m.created_at) FROM message m
+                                         WHERE m.conversation_id = c.conversation_id),
+                                        v.created_at)) AS since,
+           c.closed AS answered
+    FROM closes c JOIN conversation v ON v.id = c.conversation_id
+)"""
+
+
+def _summary(cursor: duckdb.DuckDBPyConnection, period: Period, spans: str) -> pd.DataFrame:
+    open_hours(cursor, period)
+    return query(
+        cursor,
+        f"""
+        WITH {spans},
+        measured AS (
+            SELECT responder, epoch(answered - since) / 60 AS minutes,
+                   {business_seconds("since", "answered")} / 60 AS business_minutes
+            FROM spans WHERE answered IS NOT NULL
+        ),
+        counted AS (SELECT responder, count(*) AS asked FROM spans GROUP BY responder)
+        SELECT c.responder, c.asked, count(m.minutes) AS answered,
+               round(quantile_cont(m.minutes, 0.5), 2) AS p50_minutes,
+               round(quantile_cont(m.minutes, 0.9), 2) AS p90_minutes,
+               round(quantile_cont(m.business_minutes, 0.5), 2) AS p50_business_minutes,
+               round(quantile_cont(m.business_minutes, 0.9), 2) AS p90_business_minutes
+        FROM counted c LEFT JOIN measured m USING (responder)
+        GROUP BY c.responder, c.asked ORDER BY c.responder
+        """,
+        period,
+    )
+
+
+def first_response(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """One row for the AI, one for people. Columns: responder, asked (conversations),
+    answered, p50/p90 minutes, p50/p90 business minutes."""
+    return _summary(cursor, period, _SPANS)
+
+
+def human_after_escalation(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Same columns; asked = escalations in the period."""
+    return _summary(cursor, period, _ESCALATIONS)
+
+
+def resolution(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Same columns; asked = conversations closed in the period."""
+    return _summary(cursor, period, _RESOLUTIONS)

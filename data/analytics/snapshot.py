@@ -1,0 +1,223 @@
+"""The columnar copy of the operational data that DuckDB queries.
+
+An in-memory DuckDB database per console process holds the columns analytics needs of
+`message`, `event`, `conversation` and `contact` (every workspace; each query filters on
+its own). It is filled once, then brought up to date at most once a minute when a page
+asks (so figures are never more than a minute behind): messages and events are append-only
+and read past the highest id already held; conversations and contacts change, and are
+re-read from a little before the last refresh by `updated_at` and replaced by id.
+
+Why a copy and not DuckDB reading SQLite or PostgreSQL directly: each dashboard query scans
+the message table, and scanning a row store through a connector on every query is what
+the copy avoids (bench/analytics.py measures both).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import duckdb
+import pandas as pd
+from sqlalchemy import Connection, Engine, Select, select
+
+from data.clock import utcnow
+from data.models import Contact, Conversation, Event, Message
+
+MAX_AGE_SECONDS = 60.0
+#: Rows changed this long before the last refresh are read again: a transaction that
+#: committed late may carry an older `updated_at`.
+CHANGE_MARGIN = timedelta(minutes=5)
+CHUNK_ROWS = 200_000
+
+#: Times are naive UTC; `timezone(zone, t::TIMESTAMPTZ)` gives local wall-clock time.
+_SCHEMA = """
+CREATE TABLE message (
+    id BIGINT PRIMARY KEY, workspace_id BIGINT, conversation_id BIGINT, contact_id BIGINT,
+    channel VARCHAR, direction VARCHAR, sender_kind VARCHAR, status VARCHAR,
+    purpose VARCHAR, segments INTEGER, sentiment DOUBLE, created_at TIMESTAMP);
+CREATE TABLE event (
+    id BIGINT PRIMARY KEY, workspace_id BIGINT, conversation_id BIGINT, contact_id BIGINT,
+    kind VARCHAR, actor_kind VARCHAR, reason VARCHAR, to_value VARCHAR, from_value VARCHAR,
+    created_at TIMESTAMP);
+CREATE TABLE conversation (
+    id BIGINT PRIMARY KEY, workspace_id BIGINT, contact_id BIGINT, channel VARCHAR,
+    status VARCHAR, managed_by VARCHAR, escalation_reason VARCHAR, created_at TIMESTAMP,
+    escalated_at TIMESTAMP, closed_at TIMESTAMP, updated_at TIMESTAMP);
+CREATE TABLE contact (
+    id BIGINT PRIMARY KEY, workspace_id BIGINT, lead_status VARCHAR, lead_temperature VARCHAR,
+    opted_out_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP);
+"""
+
+
+def _message_query(after_id: int) -> Select:
+    return (
+        select(
+            Message.id,
+            Message.workspace_id,
+            Message.conversation_id,
+            Message.contact_id,
+            Message.channel,
+            Message.direction,
+            Message.sender_kind,
+            Message.status,
+            Message.meta["purpose"].as_string().label("purpose"),
+            Message.segments,
+            Message.sentiment,
+            Message.created_at,
+        )
+        .where(Message.id > after_id)
+        .order_by(Message.id)
+    )
+
+
+def _event_query(after_id: int) -> Select:
+    return (
+        select(
+            Event.id,
+            Event.workspace_id,
+            Event.conversation_id,
+            Event.contact_id,
+            Event.kind,
+            Event.actor_kind,
+            Event.data["reason"].as_string().label("reason"),
+            Event.data["to"].as_string().label("to_value"),
+            Event.data["from"].as_string().label("from_value"),
+            Event.created_at,
+        )
+        .where(Event.id > after_id)
+        .order_by(Event.id)
+    )
+
+
+def _conversation_query(since: datetime | None) -> Select:
+    query = select(
+        Conversation.id,
+        Conversation.workspace_id,
+        Conversation.contact_id,
+        Conversation.channel,
+        Conversation.status,
+        Conversation.managed_by,
+        Conversation.escalation_reason,
+        Conversation.created_at,
+        Conversation.escalated_at,
+        Conversation.closed_at,
+        Conversation.updated_at,
+    )
+    return query if since is None else query.where(Conversation.updated_at >= since)
+
+
+def _contact_query(since: datetime | None) -> Select:
+    query = select(
+        Contact.id,
+        Contact.workspace_id,
+        Contact.lead_status,
+        Contact.lead_temperature,
+        Contact.opted_out_at,
+        Contact.created_at,
+        Contact.updated_at,
+    )
+    return query if since is None else query.where(Contact.updated_at >= since)
+
+
+_TIME_COLUMNS = {
+    "message": ("created_at",),
+    "event": ("created_at",),
+    "conversation": ("created_at", "escalated_at", "closed_at", "updated_at"),
+    "contact": ("opted_out_at", "created_at", "updated_at"),
+}
+
+
+@dataclass
+class Snapshot:
+    """A DuckDB connection holding the analytics tables, and how fresh they are."""
+
+    engine: Engine
+    connection: duckdb.DuckDBPyConnection = field(init=False)
+    refreshed_at: datetime | None = None
+    last_refresh_seconds: float = 0.0
+    _refreshed_clock: float = field(default=0.0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.connection = duckdb.connect(":memory:")
+        self.connection.execute("SET TimeZone = 'UTC'")
+        self.connection.execute(_SCHEMA)
+
+    def fresh(self, max_age: float = MAX_AGE_SECONDS) -> duckdb.DuckDBPyConnection:
+        """The connection, refreshed first if the copy is older than `max_age` seconds.
+        Returns a cursor of its own for the caller's thread."""
+        with self._lock:
+            if self.refreshed_at is None or time.monotonic() - self._refreshed_clock > max_age:
+                self.refresh()
+        return self.connection.cursor()
+
+    def refresh(self) -> None:
+        started = time.perf_counter()
+        now = utcnow()
+        since = self.refreshed_at - CHANGE_MARGIN if self.refreshed_at else None
+        with self.engine.connect() as source:
+            self._append(source, "message", _message_query)
+            self._append(source, "event", _event_query)
+            self._replace(source, "conversation", _conversation_query(since))
+            self._replace(source, "contact", _contact_query(since))
+        self.refreshed_at = now
+        self._refreshed_clock = time.monotonic()
+        self.last_refresh_seconds = time.perf_counter() - started
+
+    def _max_id(self, table: str) -> int:
+        return int(
+            self.connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        )
+
+    def _append(self, source: Connection, table: str, query: Callable[[int], Select]) -> None:
+        while True:
+            frame = self._read(source, query(self._max_id(table)).limit(CHUNK_ROWS), table)
+            if frame.empty:
+                return
+            self._load(table, frame, replace=False)
+            if len(frame) < CHUNK_ROWS:
+                return
+
+    def _replace(self, source: Connection, table: str, query: Select) -> None:
+        frame = self._read(source, query, table)
+        if not frame.empty:
+            self._load(table, frame, replace=True)
+
+    @staticmethod
+    def _read(source: Connection, query: Select, table: str) -> pd.DataFrame:
+        frame = pd.read_sql_query(query, source)
+        for column in _TIME_COLUMNS[table]:
+            # SQLite hands back naive UTC strings, PostgreSQL aware datetimes: DuckDB holds
+            # naive UTC (queries convert to the workspace's zone with `local()`).
+            frame[column] = pd.to_datetime(
+                frame[column], utc=True, format="ISO8601"
+            ).dt.tz_localize(None)
+        return frame
+
+    def _load(self, table: str, frame: pd.DataFrame, replace: bool) -> None:
+        self.connection.register("incoming", frame)
+        try:
+            columns = ", ".join(frame.columns)
+            verb = "INSERT OR REPLACE" if replace else "INSERT"
+            self.connection.execute(
+                f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming"
+            )
+        finally:
+            self.connection.unregister("incoming")
+
+
+_snapshots: dict[str, Snapshot] = {}
+_snapshots_lock = threading.Lock()
+
+
+def snapshot_for(engine: Engine) -> Snapshot:
+    """The process's snapshot of the database behind `engine`."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _snapshots_lock:
+        if key not in _snapshots:
+            _snapshots[key] = Snapshot(engine)
+        return _snapshots[key]
