@@ -18,6 +18,8 @@ from data.answers.intents import Intents, OptOut, read, without_injection
         "Can I speak with your manager?",
         "i dont want to text with a bot",
         "hablar con una persona",
+        "can i talk to customer service",
+        "still waiting on a call back, can someone call me",
     ],
 )
 def test_a_customer_asking_for_a_real_person_is_read_as_wanting_a_person(text: str) -> None:
@@ -30,6 +32,9 @@ def test_a_customer_asking_for_a_real_person_is_read_as_wanting_a_person(text: s
         "talk to you later",
         "human error on my bill",
         "my property manager said to text you",
+        "worst customer service I've ever had",
+        "three days waiting for a callback",
+        "I was promised a call back and never got one",
     ],
 )
 def test_person_words_used_in_passing_do_not_ask_for_a_person(text: str) -> None:

@@ -32,6 +32,38 @@ def test_complaints_without_a_negative_word_count_as_negative(text: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
+        "it's worse than before you came",
+        "what a waste of money",
+        "I feel ripped off",
+        "I'm going to report you to the BBB",
+        "leaving a 1 star review",
+        "your tech damaged my floor",
+        "I took the day off for nothing",
+        "I've texted you three times today",
+        "how hard is it to show up on time",
+        "you overcharged me",
+        "you guys are unreliable",
+    ],
+)
+def test_a_complaint_about_the_business_is_escalated_on_its_own(text: str) -> None:
+    assert assess(text).escalation == EscalationReason.NEGATIVE_SENTIMENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres a rotten egg smell by the stove, kind of freaking out",
+        "is it normal to be worried about a small leak under the sink?",
+        "we're nervous about the cost of a repipe, do you offer financing?",
+    ],
+)
+def test_worry_about_the_job_is_not_anger_at_the_business(text: str) -> None:
+    assert assess(text).escalation is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "great, another week with no hot water",
         "thanks a lot for nothing",
         "Great job, money well spent 🙃",

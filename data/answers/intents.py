@@ -32,7 +32,10 @@ _WANTS_PERSON = _any(
     r"\b(?:talk|speak)\s+(?:to|with)\s+(?!you\b|u\b)[a-z]+\b(?=\s*(?:please|pls|now|$|\?|,|\.|!|about))",
     r"\b(?:real|live|actual)\s+(?:person|persn|human|people|agent|rep)\b",
     r"\bhuman(?:s)?\b(?!\s+(?:error|body|resources))",
-    r"\brepresentative\b|\bcustomer\s+service\b|\bservice\s+rep\b|\boperator\b",
+    r"\brepresentative\b|\bservice\s+rep\b|\boperator\b",
+    # Asking for customer service, not judging it ("worst customer service ever").
+    r"\b(?:to|with|get|need|want|reach|contact|call)\s+(?:a\s+|your\s+)?customer\s+service\b|"
+    r"^\W*customer\s+service\b|\bcustomer\s+service\s+(?:please|pls|plz|rep|number|line)\b",
     r"^\W*agent\W*$|\bspeak\s+to\s+an?\s+agent\b|\b(?:an|live)\s+agent\b",
     r"\b(?<!property\s)(?:manager|supervisor)\b",
     r"\bcall\s+me\b|\bcall\s+me\s+back\b|\b(?:give|gimme)\s+(?:me\s+)?a\s+(?:call|ring)\b",
@@ -52,6 +55,13 @@ _WANTS_PERSON = _any(
     r"\b(?:a\s+)?(?:bot|robot)\b.*\b(?:who|someone|person|human|speak|talk)\b",
     r"\b(?:real|actual)\s+(?:plumber|tech|technician)\b",
     r"\bhablar\s+con\b|\buna\s+persona\b",
+)
+
+#: A call back the customer is complaining they never got ("three days waiting for a callback")
+#: is not a request for one.
+_CALLBACK_COMPLAINT = _any(
+    r"\b(?:waiting|waited|promised|never\s+(?:got|received|had)|didn'?t\s+(?:get|receive)|no|"
+    r"still\s+no|without\s+(?:a|any))\s+(?:\w+\s+){0,4}?call\s?-?backs?\b",
 )
 
 _OPT_OUT_CLEAR = _any(
@@ -159,7 +169,7 @@ def read(text: str) -> Intents:
     text = (text or "").strip()
     clear = bool(_OPT_OUT_CLEAR.search(text))
     return Intents(
-        wants_person=bool(_WANTS_PERSON.search(text)),
+        wants_person=bool(_WANTS_PERSON.search(_CALLBACK_COMPLAINT.sub(" ", text))),
         opt_out=OptOut.CLEAR
         if clear
         else OptOut.UNCLEAR

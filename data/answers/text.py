@@ -24,7 +24,7 @@ STOP_WORDS = frozenset(
     isn didn doesn aren wasn come coming someone somebody anyone anybody actually want wanted
     ask asking wondering wonder take go going make best way show comes came own anyway anyways
     even already said says stuff literally basically honestly probably guess think thought
-    able""".split()  # noqa: SIM905 - a word list reads best as words
+    able should shall must might""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 #: Words customers use for the same thing, each folded onto the first word of its group.
