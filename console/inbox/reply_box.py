@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from console import actions
 from console.auth import SignedIn
-from console.display import inert
+from console.display import customer_name, inert
 from data import conversations, outbox, suggestions
 from data.db import session_scope
 from data.models import Contact, Conversation, Workspace
@@ -59,7 +59,7 @@ def reply_box(
     with st.container():
         if contact.opted_out:
             st.warning(
-                f"{inert(contact.display_name)} opted out"
+                f"{inert(customer_name(contact.name, contact.phone, contact.email))} opted out"
                 f" ({inert(contact.opted_out_keyword or 'opt-out')})."
                 " Nothing automated is sent; a message from you needs the override below."
             )
