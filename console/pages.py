@@ -52,12 +52,16 @@ def guarded(page: ConsolePage) -> Callable[[], None]:
 
 
 def all_pages() -> list[ConsolePage]:
+    from console.analytics.page import render as analytics
     from console.inbox.page import render as inbox
+    from console.settings.page import render as settings
     from console.team import render as team
 
     return [
         ConsolePage("inbox", "Inbox", ":material/inbox:", inbox),
+        ConsolePage("analytics", "Analytics", ":material/monitoring:", analytics),
         ConsolePage("team", "Team", ":material/group:", team),
+        ConsolePage("settings", "Settings", ":material/settings:", settings),
     ]
 
 

@@ -1,0 +1,2 @@
+"""The managers' analytics page: DuckDB figures (data/analytics) drawn with Altair, each with
+its table and a CSV download."""
