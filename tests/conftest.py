@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from data.analytics.snapshot import forget_all
 from data.db import dispose_engines, get_engine
 from data.migrate import upgrade
 from data.settings import get_settings
@@ -109,6 +110,7 @@ def engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The test database's engine; it is also the process default (INBOX_DATABASE_URL)."""
     monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
     get_settings.cache_clear()
+    forget_all()  # analytics snapshots of an earlier test's data under the same URL
     return get_engine(db_url)
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
-from sqlalchemy import Connection, Engine, Select, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from data.clock import utcnow
 from data.models import Contact, Conversation, Event, Message
@@ -160,6 +160,11 @@ class Snapshot:
         now = utcnow()
         since = self.refreshed_at - CHANGE_MARGIN if self.refreshed_at else None
         with self.engine.connect() as source:
+            if self._went_back(source):
+                # The database was restored or emptied under us: start again.
+                since = None
+                for table in _TIME_COLUMNS:
+                    self.connection.execute(f"DELETE FROM {table}")
             self._append(source, "message", _message_query)
             self._append(source, "event", _event_query)
             self._replace(source, "conversation", _conversation_query(since))
@@ -167,6 +172,13 @@ class Snapshot:
         self.refreshed_at = now
         self._refreshed_clock = time.monotonic()
         self.last_refresh_seconds = time.perf_counter() - started
+
+    def _went_back(self, source: Connection) -> bool:
+        for table, model in (("message", Message), ("event", Event)):
+            held = self._max_id(table)
+            if held and (source.execute(select(func.max(model.id))).scalar() or 0) < held:
+                return True
+        return False
 
     def _max_id(self, table: str) -> int:
         return int(
@@ -212,6 +224,12 @@ class Snapshot:
 
 _snapshots: dict[str, Snapshot] = {}
 _snapshots_lock = threading.Lock()
+
+
+def forget_all() -> None:
+    """Drop every snapshot (tests that reuse a database URL between data sets)."""
+    with _snapshots_lock:
+        _snapshots.clear()
 
 
 def snapshot_for(engine: Engine) -> Snapshot:
