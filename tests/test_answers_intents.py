@@ -20,6 +20,12 @@ from data.answers.intents import Intents, OptOut, read, without_injection
         "hablar con una persona",
         "can i talk to customer service",
         "still waiting on a call back, can someone call me",
+        "can i get a human",
+        "get me a real person",
+        "I'd like to hear from a person, not a bot",
+        "put someone on the phone please",
+        "please contact me about a new water heater",
+        "can I talk to the tech who came out yesterday",
     ],
 )
 def test_a_customer_asking_for_a_real_person_is_read_as_wanting_a_person(text: str) -> None:
@@ -35,6 +41,9 @@ def test_a_customer_asking_for_a_real_person_is_read_as_wanting_a_person(text: s
         "worst customer service I've ever had",
         "three days waiting for a callback",
         "I was promised a call back and never got one",
+        "get me someone out here today",
+        "you can reach me at 512-555-0111",
+        "please get back to me with a quote",
     ],
 )
 def test_person_words_used_in_passing_do_not_ask_for_a_person(text: str) -> None:
@@ -60,6 +69,28 @@ def test_a_plain_request_for_no_more_messages_is_a_clear_opt_out(text: str) -> N
 )
 def test_a_bare_stop_or_enough_is_an_unclear_opt_out(text: str) -> None:
     assert read(text).opt_out == OptOut.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrong number",
+        "how did you get my number?",
+        "I never signed up for this",
+        "we went with another company",
+        "we already hired someone else, thanks",
+        "we don't need you guys anymore",
+    ],
+)
+def test_a_customer_who_may_not_want_us_any_more_is_an_unclear_opt_out(text: str) -> None:
+    assert read(text).opt_out == OptOut.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text", ["I already booked a time for thursday", "I already got a quote from you last week"]
+)
+def test_a_customer_who_already_deals_with_us_is_not_an_opt_out(text: str) -> None:
+    assert read(text).opt_out is None
 
 
 @pytest.mark.parametrize("text", ["stop the leak", "the water won't stop", "no more leaks please"])

@@ -99,6 +99,8 @@ def test_a_plain_acknowledgement_gets_no_reply(text: str) -> None:
     [
         "Congratulations! you've won, claim at http://x.co",
         "We can get your business listing to the top of google rankings",
+        "lead generation for plumbers - 40 leads a month guaranteed. can I send pricing?",
+        "We're a marketing agency helping plumbers grow your business",
     ],
 )
 def test_marketing_and_spam_get_no_reply(text: str) -> None:

@@ -64,6 +64,34 @@ def test_worry_about_the_job_is_not_anger_at_the_business(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "thanks again",
+        "ok thanks again!",
+        "loved the service, will use again",
+        "great work, would hire again",
+        "you guys did a great job, 10/10 would recommend",
+        "take your time, no rush",
+    ],
+)
+def test_thanks_and_praise_that_end_on_again_are_not_complaints(text: str) -> None:
+    assert score(text) > 0 or assess(text).escalation is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no hot water AGAIN",
+        "oh sure, take your time calling me back. it's only been a week with no hot water",
+        "10/10 would wait on hold for an hour again 🙃",
+        "thanks so much for a repair that lasted a whole two days",
+    ],
+)
+def test_a_complaint_that_ends_on_again_or_is_sarcastic_is_escalated(text: str) -> None:
+    assert assess(text).escalation == EscalationReason.NEGATIVE_SENTIMENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "great, another week with no hot water",
         "thanks a lot for nothing",
         "Great job, money well spent 🙃",

@@ -22,7 +22,8 @@ def _any(*patterns: str) -> re.Pattern[str]:
 _PERSON_WORDS = (
     r"(?:some\s?(?:one|body)|any\s?(?:one|body)|a\s+(?:real\s+|live\s+|actual\s+)?"
     r"(?:person|persn|human|people|rep|agent|representative|manager|supervisor|plumber|tech)|"
-    r"(?:the|your|ur)\s+(?:owner|manager|boss|supervisor|office|team|staff)|"
+    r"(?:the|your|ur)\s+(?:owner|manager|boss|supervisor|office|team|staff|plumber|tech|"
+    r"technician)|"
     r"(?:real|live|actual)\s+(?:person|persn|human|people|agent)|"
     r"(?:a\s+)?human|(?:a\s+)?person|people|dana|ray)"
 )
@@ -55,6 +56,13 @@ _WANTS_PERSON = _any(
     r"\b(?:a\s+)?(?:bot|robot)\b.*\b(?:who|someone|person|human|speak|talk)\b",
     r"\b(?:real|actual)\s+(?:plumber|tech|technician)\b",
     r"\bhablar\s+con\b|\buna\s+persona\b",
+    r"\b(?:get|give)\s+me\s+(?:a\s+)?(?:real\s+|live\s+)?(?:person|human|rep)\b",
+    r"\b(?:can|could|may)\s+i\s+(?:get|have)\s+(?:a\s+)?(?:real\s+|live\s+)?(?:person|human|rep)\b",
+    r"\bfrom\s+(?:a\s+)?(?:real\s+|live\s+|actual\s+)?(?:person|human)\b",
+    r"\b(?:a\s+)?(?:person|human)\s+(?:please|pls|plz|now)\b",
+    r"\bput\s+(?:some\s?(?:one|body)|a\s+(?:person|human|manager))\s+on\b",
+    r"\b(?:please|pls|plz|can\s+(?:you|u|some\s?one)|could\s+(?:you|u|some\s?one))\s+"
+    r"(?:contact|reach\s+out\s+to)\s+me\b",
 )
 
 #: A call back the customer is complaining they never got ("three days waiting for a callback")
@@ -93,6 +101,11 @@ _OPT_OUT_UNCLEAR = _any(
     r"\bnot\s+interested\b|\bno\s+longer\s+(?:interested|need|relevant)\b",
     r"\b(?:keep|still)\s+getting\s+(?:these|this|your)\b|\bwhy\s+(?:do\s+i|am\s+i)\s+getting\b",
     r"\b(?:isn'?t|not)\s+relevant\s+anymore\b|\bwe\s+sold\s+the\s+house\b",
+    r"\bwrong\s+number\b|\bhow\s+did\s+(?:you|u)\s+get\s+(?:my|this)\s+(?:number|email)\b",
+    r"\b(?:never|didn'?t|did\s+not)\s+sign(?:ed)?\s+up\b",
+    r"\bwent\s+with\s+(?:some\s?(?:one|body)|another|a\s+different|other)\b",
+    r"\balready\s+(?:hired|found|went\s+with)\s+(?:some\s?(?:one|body)|another|a\s+different)\b",
+    r"\b(?:don'?t|dont|do\s+not)\s+need\s+(?:you|your\s+services|you\s+guys)\s+any\s?more\b",
 )
 
 _GREETING = _any(

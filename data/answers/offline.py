@@ -24,7 +24,11 @@ from data.scheduling import (
 _SPAM = re.compile(
     r"https?://|\bwww\.|\bbit\.ly\b|\bcongratulations\b|\byou'?ve\s+won\b|\bbitcoin\b|\bcrypto\b|"
     r"\bseo\b|\bgoogle\s+rank|\bmerchant\s+cash\b|\bwe\s+buy\s+houses\b|\bleads?\s+for\b|"
-    r"\bper\s+lead\b|/lead\b|\bbusiness\s+listing\b|\bgift\s+card\b.*\bclaim\b",
+    r"\bper\s+lead\b|/lead\b|\bbusiness\s+listing\b|\bgift\s+card\b.*\bclaim\b|"
+    r"\blead\s+gen(?:eration)?\b|\bleads\s+(?:a|per|each|every)\s+(?:day|week|month)\b|"
+    r"\b(?:marketing|advertising|web\s+design|seo)\s+(?:agency|company|firm|services)\b|"
+    r"\bgrow\s+your\s+business\b|\bfirst\s+page\s+(?:of|on)\s+google\b|"
+    r"\b(?:business|working\s+capital)\s+(?:loan|funding)\b|\bguaranteed\s+(?:leads|ranking|results)\b",
     re.IGNORECASE,
 )
 

@@ -41,7 +41,7 @@ _COMPLAINTS = re.compile(
     r"\b(?:no\s?one|nobody|never)\s+(?:showed|came|called|answers|answered|responded|"
     r"returned|got\s+back)|\b(?:no\s?one|nobody)\s+to\s+show|\bhours?\s+late\b|\bwaiting\s+(?:all\s+day|for\s+hours|for\s+days)|\bnever\s+"
     r"(?:using|use|hire|calling)\s+(?:you|u)|\bcharged\s+(?:me\s+)?twice\b|\bstill\s+"
-    r"(?:broken|leaking|not\s+fixed|waiting)|\b(?:third|3rd|fourth|4th)\s+time\b|\bagain\W*$"
+    r"(?:broken|leaking|not\s+fixed|waiting)|\b(?:third|3rd|fourth|4th)\s+time\b"
     r"|\bwant\s+(?:my\s+money|a\s+refund)|\brefund\b|\bleft\s+(?:a\s+)?(?:mess|hole)"
     r"|\bstill\s+(?:isn'?t|is\s+not|not|hasn'?t|has\s+not|doesn'?t|does\s+not|won'?t)\s+(?:been\s+)?"
     r"(?:fixed|working|work|done|resolved|repaired|right)\b"
@@ -69,11 +69,24 @@ _GRIEVANCES = re.compile(
     re.IGNORECASE,
 )
 
+#: Ending on "again" is a complaint ("no hot water again"), unless it is thanks or coming back.
+_AGAIN = re.compile(r"\bagain\W*$", re.IGNORECASE)
+_GLAD_AGAIN = re.compile(
+    r"\b(?:thanks|thank\s+you|thx|ty|use|hire|recommend|book|call|choose|work\s+with|see)\s+"
+    r"(?:you\s+|u\s+|y'?all\s+|them\s+)?(?:guys\s+)?again\W*$",
+    re.IGNORECASE,
+)
+
 #: Praise wrapped around a complaint is sarcasm ("great, another week with no hot water").
 _SARCASM = re.compile(
     r"[\"'](?:fixed|repaired|on\s+time)[\"']|🙃|\bthanks\s+a\s+lot\b|\bmoney\s+well\s+spent\b|"
     r"\bno\s+hot\s+water\b|\bjust\s+perfect\b|\breally\s+made\s+my\s+day\b|\bforever\b|"
-    r"\b(?:two|2|more)\s+leaks\b|\bwould\s+(?:wait|pay)\b.*\bagain\b",
+    r"\b(?:two|2|more)\s+leaks\b|\bwould\s+(?:wait|pay)\b.*\bagain\b|"
+    r"\btake\s+your\s+(?:sweet\s+)?time\s+(?:calling|getting|answering|responding|replying|"
+    r"showing|coming)\b|\b(?:love|loved|enjoy|enjoyed)\s+(?:paying|waiting|being)\b|"
+    r"\b(?:only|just)\s+been\s+(?:a|an|\d+|two|three|four|five|six)\s+(?:days?|weeks?|months?|hours?)\b|"
+    r"\blasted\s+(?:a\s+whole|all\s+of|only|just)\b|\bthanks\s+for\s+nothing\b|"
+    r"\bappreciate\s+(?:you\s+)?(?:guys\s+)?(?:leaving|ignoring|not\s+(?:calling|showing|answering))\b",
     re.IGNORECASE,
 )
 
@@ -92,10 +105,15 @@ def score(text: str) -> float:
     """The message's sentiment, -1 … +1."""
     compound = _analyzer().polarity_scores(text or "")["compound"]
     complaints = len(_COMPLAINTS.findall(text or ""))
+    complaints += bool(_AGAIN.search(text or "")) and not _GLAD_AGAIN.search(text or "")
     grievances = len(_GRIEVANCES.findall(text or ""))
-    if compound > 0 and (complaints or grievances or _SARCASM.search(text or "")):
+    sarcasm = len(_SARCASM.findall(text or ""))
+    pull = _COMPLAINT_WEIGHT * (complaints + sarcasm) + _GRIEVANCE_WEIGHT * grievances
+    if (compound > 0 and (complaints or grievances)) or (compound >= 0 and sarcasm):
+        # Praise around a complaint, or a sarcastic turn of phrase, reads the other way; the
+        # first sarcastic phrase is counted by the turn itself.
         compound = -0.5 - 0.5 * compound
-    pull = _COMPLAINT_WEIGHT * complaints + _GRIEVANCE_WEIGHT * grievances
+        pull -= _COMPLAINT_WEIGHT if sarcasm else 0.0
     return round(max(-1.0, compound - pull), 4)
 
 
