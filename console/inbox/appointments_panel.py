@@ -88,10 +88,12 @@ def _change_form(user: SignedIn, workspace: Workspace, appointment: Appointment)
 
 def _line(appointment: Appointment, timezone: str) -> str:
     status = (
-        "" if appointment.status == AppointmentStatus.BOOKED else f" · {label(appointment.status)}"
+        ""
+        if appointment.status == AppointmentStatus.BOOKED
+        else f" · {inert(label(appointment.status))}"
     )
     when = local_time(appointment.starts_at, timezone)
-    return f"**{inert(appointment.title)}** · {when}{inert(status)}"
+    return f"**{inert(appointment.title)}** · {when}{status}"
 
 
 def appointments_panel(
