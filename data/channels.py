@@ -61,7 +61,7 @@ def set_channel_address(
         if taken is not None and (channel is None or taken.id != channel.id):
             # Another workspace's address is not named: only that it is in use.
             raise workspaces.InvalidSetting(
-                f"{normalised} is already in use as a {label_of(k)} address."
+                f"{normalised} is already the {label_of(k)} address of another channel."
             )
     before = {k: c.address if c else None for k, c in current.items()}
     primary = current[kind]
