@@ -42,7 +42,7 @@ PG_BENCH = $(if $(INBOX_TEST_POSTGRES_URL),--postgres-url $(INBOX_TEST_POSTGRES_
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.ingest $(PG_BENCH)
-	$(BIN)/python -m bench.inbox_queries $(PG_BENCH)
+	$(BIN)/python -m bench.console $(PG_BENCH)
 	$(BIN)/python -m bench.pipeline $(PG_BENCH)
 
 clean:
