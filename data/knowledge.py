@@ -1,9 +1,11 @@
 """The knowledge base: entries the AI answers from, their editing, and importing them from a
-CSV (question, answer, tags) or a Markdown Q&A file."""
+CSV (question, answer, tags) or a Markdown Q&A file. Every change is an Event
+(`knowledge_changed`, with no conversation): who added, edited, switched off or imported what."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import threading
@@ -12,10 +14,13 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, func, or_, select
 
+from data import events
 from data.answers.retrieval import Entry, KnowledgeIndex
 from data.clock import utcnow
+from data.events import Actor
 from data.models import KnowledgeEntry
 from data.search import ESCAPE, contains_pattern
+from data.vocab import EventKind
 
 MAX_QUESTION = 1000
 MAX_ANSWER = 5000
@@ -65,12 +70,20 @@ def _checked(question: str, answer: str, where: str = "") -> tuple[str, str]:
     return question, answer
 
 
-def add(
-    session: Session,
-    workspace_id: int,
-    question: str,
-    answer: str,
-    tags: str | list[str] | None = None,
+def _record(
+    session: Session, workspace_id: int, actor: Actor | None, action: str, **data: object
+) -> None:
+    events.record(
+        session,
+        workspace_id,
+        EventKind.KNOWLEDGE_CHANGED,
+        actor or Actor.system(),
+        data={"action": action, **data},
+    )
+
+
+def _new(
+    session: Session, workspace_id: int, question: str, answer: str, tags: str | list[str] | None
 ) -> KnowledgeEntry:
     question, answer = _checked(question, answer)
     entry = KnowledgeEntry(
@@ -81,6 +94,40 @@ def add(
     return entry
 
 
+def add(
+    session: Session,
+    workspace_id: int,
+    question: str,
+    answer: str,
+    tags: str | list[str] | None = None,
+    actor: Actor | None = None,
+) -> KnowledgeEntry:
+    entry = _new(session, workspace_id, question, answer, tags)
+    _record(session, workspace_id, actor, "added", entry_id=entry.id, question=entry.question)
+    return entry
+
+
+def _changed(
+    entry: KnowledgeEntry,
+    question: str | None,
+    answer: str | None,
+    tags: str | list[str] | None,
+    enabled: bool | None,
+) -> dict[str, object]:
+    """The fields `update` would change, with their new values (validated)."""
+    new_question, new_answer = _checked(
+        entry.question if question is None else question,
+        entry.answer if answer is None else answer,
+    )
+    wanted = {
+        "question": new_question,
+        "answer": new_answer,
+        "tags": entry.tags if tags is None else normalise_tags(tags),
+        "enabled": entry.enabled if enabled is None else enabled,
+    }
+    return {name: value for name, value in wanted.items() if getattr(entry, name) != value}
+
+
 def update(
     session: Session,
     entry: KnowledgeEntry,
@@ -89,18 +136,34 @@ def update(
     answer: str | None = None,
     tags: str | list[str] | None = None,
     enabled: bool | None = None,
+    actor: Actor | None = None,
+    record: bool = True,
 ) -> KnowledgeEntry:
-    new_question, new_answer = _checked(
-        entry.question if question is None else question,
-        entry.answer if answer is None else answer,
-    )
-    entry.question, entry.answer = new_question, new_answer
-    if tags is not None:
-        entry.tags = normalise_tags(tags)
-    if enabled is not None:
-        entry.enabled = enabled
+    """Change an entry; a change that changes nothing is not one (no Event, and the
+    retrieval index is not rebuilt for it). `record=False` is for imports, which record one
+    Event for the whole file."""
+    changes = _changed(entry, question, answer, tags, enabled)
+    if not changes:
+        return entry
+    for name, value in changes.items():
+        setattr(entry, name, value)
     entry.updated_at = utcnow()
     session.add(entry)
+    if record:
+        action = (
+            ("enabled" if entry.enabled else "disabled")
+            if set(changes) == {"enabled"}
+            else "edited"
+        )
+        _record(
+            session,
+            entry.workspace_id,
+            actor,
+            action,
+            entry_id=entry.id,
+            question=entry.question,
+            changed=sorted(changes),
+        )
     return entry
 
 
@@ -219,23 +282,40 @@ def parse_file(path: Path) -> list[EntryDraft]:
     if suffix not in (".csv", ".md", ".markdown", ".txt"):
         raise InvalidKnowledge(f"{path}: use a .csv or .md file.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidKnowledge(f"{path} is not UTF-8 text.") from exc
+        content = path.read_bytes()
     except OSError as exc:
         raise InvalidKnowledge(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     try:
-        return parse_csv(text) if suffix == ".csv" else parse_markdown(text)
+        return parse_upload(path.name, content)
     except InvalidKnowledge as exc:
         raise InvalidKnowledge(f"{path}: {exc}") from exc
 
 
+def parse_upload(name: str, content: bytes) -> list[EntryDraft]:
+    """Entries from a file's name and bytes (an upload): CSV for .csv, Markdown otherwise."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".md", ".markdown", ".txt"):
+        raise InvalidKnowledge("Use a .csv or .md file.")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidKnowledge("The file is not UTF-8 text.") from exc
+    try:
+        return parse_csv(text) if suffix == ".csv" else parse_markdown(text)
+    except csv.Error as exc:
+        raise InvalidKnowledge(f"The CSV cannot be read: {exc}.") from exc
+
+
 def import_entries(
-    session: Session, workspace_id: int, drafts: list[EntryDraft], replace: bool = False
+    session: Session,
+    workspace_id: int,
+    drafts: list[EntryDraft],
+    replace: bool = False,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Add `drafts` to the knowledge base. An entry with the same question (ignoring case) is
     updated in place, so importing a file twice changes nothing; `replace` first removes every
-    existing entry."""
+    existing entry. One Event says what an import that changed anything did."""
     removed = 0
     if replace:
         removed = count(session, workspace_id)
@@ -247,16 +327,19 @@ def import_entries(
     for draft in drafts:
         entry = existing.get(draft.question.strip().lower())
         if entry is None:
-            existing[draft.question.strip().lower()] = add(
+            existing[draft.question.strip().lower()] = _new(
                 session, workspace_id, draft.question, draft.answer, draft.tags
             )
             added += 1
         elif (entry.answer, entry.tags) == (draft.answer, draft.tags):
             unchanged += 1
         else:
-            update(session, entry, answer=draft.answer, tags=draft.tags)
+            update(session, entry, answer=draft.answer, tags=draft.tags, record=False)
             updated += 1
-    return ImportResult(added, updated, unchanged, removed)
+    result = ImportResult(added, updated, unchanged, removed)
+    if added or updated or removed:
+        _record(session, workspace_id, actor, "imported", **dataclasses.asdict(result))
+    return result
 
 
 _INDEXES: dict[int, tuple[tuple, KnowledgeIndex]] = {}

@@ -15,11 +15,11 @@ from sqlmodel import Session, col, select
 
 from data import knowledge
 from data.answers.offline import OfflineResponder
-from data.answers.replies import Business, ReplyRequest
+from data.answers.replies import Business, Reply, ReplyRequest
 from data.clock import utcnow
 from data.models import Conversation, Message, Workspace
 from data.scheduling import Hours
-from data.vocab import Direction
+from data.vocab import ChannelKind, Direction
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,20 @@ def suggest(
         return Suggestion(
             stored["text"], stored.get("entry_question"), stored.get("confidence"), message.id
         )
+    reply = offline_reply(session, workspace, message.body, conversation.channel)
+    if reply.escalates or not reply.text:
+        return None
+    return Suggestion(reply.text, reply.entry_question, reply.confidence, message.id)
+
+
+def offline_reply(
+    session: Session, workspace: Workspace, text: str, channel: str = ChannelKind.SMS
+) -> Reply:
+    """What the offline responder answers to `text` from the workspace's enabled knowledge
+    entries, asked the way the console asks it: one message, no history or calendar (so it
+    never books or offers times). Also the Knowledge base page's "try it" box."""
     responder = OfflineResponder(knowledge.index_for(session, workspace.id))
-    reply = responder.respond(
+    return responder.respond(
         ReplyRequest(
             business=Business(
                 name=workspace.name,
@@ -70,11 +82,8 @@ def suggest(
                 after_hours_note=workspace.after_hours_note,
                 holding_reply=workspace.holding_reply,
             ),
-            channel=conversation.channel,
-            messages=[message.body],
+            channel=channel,
+            messages=[text],
             now=utcnow(),
         )
     )
-    if reply.escalates or not reply.text:
-        return None
-    return Suggestion(reply.text, reply.entry_question, reply.confidence, message.id)

@@ -140,6 +140,7 @@ class EventKind(StrEnum):
     SMS_ALLOWANCE_ALERTED = "sms_allowance_alerted"
     AUTOMATION_SKIPPED = "automation_skipped"
     CALL_REQUESTED = "call_requested"
+    KNOWLEDGE_CHANGED = "knowledge_changed"
 
 
 _LABELS = {

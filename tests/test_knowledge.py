@@ -93,3 +93,40 @@ def test_unsupported_files_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF")
     with pytest.raises(InvalidKnowledge, match=r"use a \.csv or \.md"):
         knowledge.parse_file(path)
+
+
+def test_every_change_is_an_event_and_a_change_to_nothing_is_none(session) -> None:
+    from data import events
+    from data.events import Actor
+    from data.vocab import EventKind
+    from tests.factories import make_user
+
+    workspace = make_workspace(session)
+    person = Actor.operator(make_user(session, workspace, "manager", name="Mo"))
+    entry = knowledge.add(session, workspace.id, "Hours?", "8 to 5.", actor=person)
+    knowledge.update(session, entry, answer="8 to 6.", actor=person)
+    knowledge.update(session, entry, enabled=False, actor=person)
+    knowledge.update(session, entry, answer="8 to 6.", enabled=False, actor=person)
+    knowledge.import_entries(session, workspace.id, parse_csv(CSV), actor=person)
+    knowledge.import_entries(session, workspace.id, parse_csv(CSV), actor=person)
+
+    recorded = events.recent(session, workspace.id, EventKind.KNOWLEDGE_CHANGED)
+    assert [e.data["action"] for e in reversed(recorded)] == [
+        "added",
+        "edited",
+        "disabled",
+        "imported",
+    ]
+    assert {(e.actor_label, e.actor_user_id) for e in recorded} == {("Mo", person.user_id)}
+    assert recorded[1].data["changed"] == ["enabled"]
+    assert recorded[0].data["added"] == 2
+
+
+def test_an_upload_is_read_by_its_name_and_must_be_utf8() -> None:
+    assert len(knowledge.parse_upload("faq.CSV", CSV.encode())) == 2
+    assert len(knowledge.parse_upload("faq.md", MARKDOWN.encode())) == 3
+    with pytest.raises(InvalidKnowledge, match="not UTF-8"):
+        knowledge.parse_upload("faq.csv", "question,answer\nCafé?,Oui\n".encode("latin-1"))
+    with pytest.raises(InvalidKnowledge, match="cannot be read"):
+        # A field past the csv module's limit (an unclosed quote swallowing the file, say).
+        knowledge.parse_upload("faq.csv", b'question,answer\n"' + b"x" * 200_000 + b'",a\n')
