@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = None
     insecure_webhooks: bool = False
 
-    smtp_url: str | None = Field(
+    smtp_url: SecretStr | None = Field(
         default=None, description="smtp://user:pass@host:port or smtps://… for outbound email."
     )
     mailgun_signing_key: SecretStr | None = None

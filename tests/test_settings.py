@@ -27,6 +27,14 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert "sekrit" not in repr(settings)
 
 
+def test_the_smtp_password_never_shows_in_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INBOX_SMTP_URL", "smtp://mailer:hunter2@mail.example:587")
+    settings = Settings()
+
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+    assert settings.smtp_url.get_secret_value().endswith("@mail.example:587")
+
+
 def test_postgres_urls_use_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INBOX_DATABASE_URL", "postgres://u@db.internal/inbox")
     assert Settings().database_url == "postgresql+psycopg://u@db.internal/inbox"

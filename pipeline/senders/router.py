@@ -54,7 +54,7 @@ class Senders:
             )
             live[ChannelKind.SMS] = live[ChannelKind.WHATSAPP] = missing
         live[ChannelKind.EMAIL] = (
-            SmtpSender(settings.smtp_url)
+            SmtpSender(settings.smtp_url.get_secret_value())
             if settings.smtp_url
             else _NotConfigured("Outbound email is not configured (INBOX_SMTP_URL).")
         )
