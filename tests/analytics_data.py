@@ -40,14 +40,8 @@ class Rows:
 
     def __init__(self, session: Session, slug: str = "acme", **settings: Any) -> None:
         self.session = session
-        self.workspace = workspaces.create(
-            session,
-            slug,
-            f"{slug.title()} Plumbing",
-            timezone=ZONE,
-            business_hours=OPEN_8_TO_6,
-            **settings,
-        )
+        settings = {"timezone": ZONE, "business_hours": OPEN_8_TO_6, **settings}
+        self.workspace = workspaces.create(session, slug, f"{slug.title()} Plumbing", **settings)
 
     def _add(self, row: Any) -> Any:
         self.session.add(row)

@@ -104,17 +104,18 @@ def bucket(column: str) -> str:
 def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: int = 60) -> None:
     """Register `open_hours(opens, closes)`: the business's opening intervals (naive UTC)
     from the period's start until `days_after` days past its end (a reply can come later)."""
-    rows = []
+    ranges = []
     day = period.first_day - timedelta(days=1)
     while day <= period.last_day + timedelta(days=days_after):
-        for opens, closes in period.hours.ranges_on(day):
-            rows.append(
-                (
-                    opens.astimezone(UTC).replace(tzinfo=None),
-                    closes.astimezone(UTC).replace(tzinfo=None),
-                )
-            )
+        ranges += period.hours.ranges_on(day)
         day += timedelta(days=1)
+    rows: list[list[datetime]] = []
+    for opens, closes in sorted(ranges):  # overlapping ranges merged: an hour counts once
+        opens, closes = (t.astimezone(UTC).replace(tzinfo=None) for t in (opens, closes))
+        if rows and opens <= rows[-1][1]:
+            rows[-1][1] = max(rows[-1][1], closes)
+        else:
+            rows.append([opens, closes])
     frame = pd.DataFrame(rows, columns=["opens", "closes"]).astype("datetime64[us]")
     cursor.register("open_hours", frame)
 
