@@ -227,6 +227,19 @@ def test_an_entry_with_many_tags_is_as_sure_an_answer_to_its_own_question() -> N
     assert confidence(many) == pytest.approx(confidence("")) == pytest.approx(1.0)
 
 
+def test_a_tag_phrase_of_stop_words_still_says_what_an_entry_is_about() -> None:
+    entries = [
+        Entry(1, "Do I need to be home?", "An adult needs to be there.", "be home, at work"),
+        Entry(2, "Who will come to my home?", "Our own background-checked technicians.", "show up"),
+        Entry(3, "What are your hours?", "Monday to Friday 8 to 5.", "hours, open"),
+    ]
+    index = KnowledgeIndex(entries)
+    match = index.best("I'll be at work, does someone have to be home?")
+    assert match is not None and match.entry.id == 1
+    match = index.best("who's going to show up at my house?")
+    assert match is not None and match.entry.id == 2
+
+
 def test_a_partial_match_is_refused_when_the_caller_asks_for_more_confidence(index) -> None:
     assert index.best("what time do you open?") is not None
     assert index.best("what time do you open?", min_confidence=0.95) is None

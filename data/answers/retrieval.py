@@ -34,6 +34,8 @@ ABOUT_FLOOR = 0.25
 #: Candidates whose confidence is within this of the best are ranked by BM25 score.
 TIE_MARGIN = 0.1
 UNIQUE_ANSWER_WEIGHT = 0.8
+#: How much a tag phrase found in the message counts, as the rarity of a word would.
+PHRASE_RARITY = 0.5
 #: How many distinct words an index remembers the reading of (term, typo fix, rarity).
 WORDS_REMEMBERED = 50_000
 
@@ -66,6 +68,9 @@ class KnowledgeIndex:
         self._question_terms: list[frozenset[str]] = []
         corpus: list[list[str]] = []
         known_words: set[str] = set()
+        # A tag of several words ("come out", "be home") is also matched as a phrase: its
+        # words may all be stop words, and together they still say what the entry is about.
+        self._phrases: dict[tuple[str, ...], str] = {}
         for entry in self.entries:
             question_words = words(entry.question)
             key_words = question_words + words(entry.tags.replace(",", " "))
@@ -75,12 +80,20 @@ class KnowledgeIndex:
             answer_words = words(entry.answer)
             known_words.update(w for w in key_words + answer_words if w not in STOP_WORDS)
             key = [term(w) for w in key_words if w not in STOP_WORDS]
+            for tag in entry.tags.split(","):
+                tag_words = words(tag)
+                # Only a phrase that dropping its stop words would lose ("be home", not
+                # "water heater", whose words are search terms anyway).
+                if len(tag_words) >= 2 and any(w in STOP_WORDS for w in tag_words):
+                    phrase = tuple(term(w) for w in tag_words)
+                    key.append(self._phrases.setdefault(phrase, "~" + " ".join(phrase)))
             answer = [term(w) for w in answer_words if w not in STOP_WORDS]
             self._key_terms.append(frozenset(key))
             self._answer_terms.append(frozenset(answer))
             # The question counts twice: it says what the entry is about.
             corpus.append(key + key + answer or ["_empty_"])
         self._known_words = sorted(w for w in known_words if len(w) >= 4)
+        self._phrase_lengths = sorted({len(phrase) for phrase in self._phrases})
         self._vocabulary = {t for terms in corpus for t in terms}
         count = max(len(self.entries), 1)
         frequency: dict[str, int] = {}
@@ -131,6 +144,14 @@ class KnowledgeIndex:
             t, rarity = self._read_word(word)
             share = shares[n] if shares else 1.0
             found[t] = max(found.get(t, 0.0), share * rarity)
+        if self._phrases:
+            stems = [term(w) for w in text_words]
+            for length in self._phrase_lengths:
+                for start in range(len(stems) - length + 1):
+                    t = self._phrases.get(tuple(stems[start : start + length]))
+                    if t is not None:
+                        share = max(shares[start : start + length]) if shares else 1.0
+                        found[t] = max(found.get(t, 0.0), share * PHRASE_RARITY)
         return found
 
     def _read_word(self, word: str) -> tuple[str, float]:
