@@ -54,12 +54,14 @@ def guarded(page: ConsolePage) -> Callable[[], None]:
 def all_pages() -> list[ConsolePage]:
     from console.analytics.page import render as analytics
     from console.inbox.page import render as inbox
+    from console.knowledge.page import render as knowledge
     from console.settings.page import render as settings
     from console.team import render as team
 
     return [
         ConsolePage("inbox", "Inbox", ":material/inbox:", inbox),
         ConsolePage("analytics", "Analytics", ":material/monitoring:", analytics),
+        ConsolePage("knowledge", "Knowledge base", ":material/menu_book:", knowledge),
         ConsolePage("team", "Team", ":material/group:", team),
         ConsolePage("settings", "Settings", ":material/settings:", settings),
     ]

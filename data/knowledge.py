@@ -56,16 +56,20 @@ def normalise_tags(tags: str | list[str] | None) -> str:
     return ",".join(seen)[:500]
 
 
+def _refused(where: str, reason: str) -> InvalidKnowledge:
+    # "row 3: the answer ..." in a file; a sentence of its own for a single entry.
+    return InvalidKnowledge(f"{where}: {reason}" if where else reason[:1].upper() + reason[1:])
+
+
 def _checked(question: str, answer: str, where: str = "") -> tuple[str, str]:
     question, answer = (question or "").strip(), (answer or "").strip()
-    prefix = f"{where}: " if where else ""
     if not question:
-        raise InvalidKnowledge(f"{prefix}the question is empty.")
+        raise _refused(where, "the question is empty.")
     if not answer:
-        raise InvalidKnowledge(f"{prefix}the answer to {question[:60]!r} is empty.")
+        raise _refused(where, f"the answer to {question[:60]!r} is empty.")
     if len(question) > MAX_QUESTION or len(answer) > MAX_ANSWER:
-        raise InvalidKnowledge(
-            f"{prefix}questions are at most {MAX_QUESTION} and answers {MAX_ANSWER} characters."
+        raise _refused(
+            where, f"questions are at most {MAX_QUESTION} and answers {MAX_ANSWER} characters."
         )
     return question, answer
 
