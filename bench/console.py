@@ -5,14 +5,16 @@ temporary directory; PostgreSQL in a scratch database per size when --postgres-u
 a workspace is generated with `bench.generate` into a migrated database, a few customers get a
 long history (LONG_HISTORY messages each, for the thread's deep pages), PostgreSQL is vacuumed
 and analysed (the state autovacuum keeps a live table in; SQLite is left without statistics,
-as the product runs it), and each query is run through the real functions: `list_inbox` and
-`thread_page`. The baseline is a primary-key lookup measured in the same run.
+as the product runs it, unless --sqlite-analyze), and each query is run through the real
+functions: `list_inbox` and `thread_page`. The baseline is a primary-key lookup measured in
+the same run.
 
 Target (the console issue): a page of the list and a thread under 50 ms p95, flat as the data
 grows 10x (p50 growing less than MAX_GROWTH times).
 
     python -m bench.console [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
                             [--sizes 10000,100000 | --quick] [--runs 200] [--json out.json]
+                            [--sqlite-analyze] [--no-sqlite]
 """
 
 from __future__ import annotations
@@ -225,22 +227,28 @@ def _check_terms(session: Session, ws: int) -> None:
             print(f"  note: {term!r} has {hits:,} matching messages here", flush=True)
 
 
-def vacuum_analyze(url: str) -> float:
-    """PostgreSQL: VACUUM ANALYZE, as autovacuum would after a bulk load; seconds taken."""
+def vacuum_analyze(url: str, sqlite_too: bool = False) -> float:
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum would after a bulk load; SQLite: ANALYZE only
+    if asked (nothing in the product runs it). Returns the seconds taken."""
     started = time.perf_counter()
     engine = get_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
+    elif sqlite_too:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
     return time.perf_counter() - started
 
 
-def run_one(backend: str, url: str, size: int, runs: int) -> dict[str, Any]:
+def run_one(
+    backend: str, url: str, size: int, runs: int, sqlite_analyze: bool = False
+) -> dict[str, Any]:
     """Generate `size` conversations into the empty database at `url`, then time the queries."""
     print(f"[{backend} {size:,}] migrating and generating ...", flush=True)
     upgrade(url)
     generated = generate_workspace(url, size, 10)
-    analyze_seconds = vacuum_analyze(url)
+    analyze_seconds = vacuum_analyze(url, sqlite_analyze)
     print(
         f"[{backend} {size:,}] {generated['rows']:,} rows in {generated['seconds']:.1f}s "
         f"({generated['rows_per_second']:,} rows/s); analyze {analyze_seconds:.1f}s; timing ...",
@@ -325,15 +333,19 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--quick", action="store_true", help="sizes 2000,20000")
     parser.add_argument("--runs", type=int, default=200, help="timed runs per query")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--sqlite-analyze", action="store_true", help="give SQLite statistics (ANALYZE) first"
+    )
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args(argv)
     sizes = [2000, 20000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     info = machine(args.postgres_url)
     print(info, flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="inbox-bench-") as directory:
-        for size in sizes:
+        for size in [] if args.no_sqlite else sizes:
             url = f"sqlite:///{Path(directory) / f'bench-{size}.db'}"
-            results.append(run_one("sqlite", url, size, args.runs))
+            results.append(run_one("sqlite", url, size, args.runs, args.sqlite_analyze))
     if args.postgres_url:
         for size in sizes:
             with postgres_database(args.postgres_url) as url:
