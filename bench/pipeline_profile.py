@@ -5,7 +5,9 @@ a cProfile of the answering job.
 The workload is `bench.pipeline`'s (one workspace, the demo knowledge base, the same mix of
 channels and phrasings), stored first; then the answering job (`pipeline.runner.
 answer_inbound`, triage and replies) runs in this process until every message is triaged and
-every non-fragment's reply handled, the way `bench.pipeline` measures throughput.
+every non-fragment's reply handled, the way `bench.pipeline` measures throughput. Then
+dispatch (the log sender) sends what was queued, as the pipeline process does meanwhile in
+its own thread, and its cost per outbound message is printed too.
 
     python -m bench.pipeline_profile [--postgres-url ADMIN_URL] [--messages N]
         [--profile] [--top N] [--statements N]
@@ -33,7 +35,9 @@ from sqlalchemy import Engine, event, text
 from bench.pipeline_workload import customers, plan, preload, prepare
 from bench.scratch import machine, postgres_database
 from data.db import dispose_engines, get_engine
+from pipeline.dispatch import dispatch_due
 from pipeline.runner import answer_inbound
+from pipeline.senders.router import Senders
 
 #: Tagged so that the counts leave it out: the drain check is the benchmark's.
 DRAIN_TAG = "/* drain check */"
@@ -49,6 +53,7 @@ class Counts:
 
     kinds: Counter[str] = field(default_factory=Counter)
     shapes: Counter[str] = field(default_factory=Counter)
+    shape_seconds: Counter[str] = field(default_factory=Counter)
     commits: int = 0
     database_seconds: float = 0.0
     _started: list[float] = field(default_factory=list)
@@ -71,11 +76,14 @@ def counting(engine: Engine) -> Iterator[Counts]:
         counts.kinds[statement.split(None, 1)[0].upper()] += 1
         counts.shapes[_shape(statement)] += 1
         counts._started.append(time.perf_counter())
+        context._profile_shape = _shape(statement)
 
     def after(conn, cursor, statement, parameters, context, executemany) -> None:
         began = counts._started.pop()
         if began:
-            counts.database_seconds += time.perf_counter() - began
+            took = time.perf_counter() - began
+            counts.database_seconds += took
+            counts.shape_seconds[context._profile_shape] += took
 
     def commit(conn) -> None:
         counts.commits += 1
@@ -94,6 +102,23 @@ def counting(engine: Engine) -> Iterator[Counts]:
 def remaining(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(text(PENDING)).scalar_one())
+
+
+def dispatch(engine: Engine) -> None:
+    """Send what the run queued with the log sender, as the same process would meanwhile."""
+    senders = Senders()
+    sent, started, cpu = 0, time.perf_counter(), time.process_time()
+    with counting(engine) as counts:
+        while done := dispatch_due(engine, senders):
+            sent += done
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if sent:
+        per = 1 / sent
+        print(
+            f"  dispatch (log sender): {sent} outbound in {seconds:.2f} s; "
+            f"{1000 * seconds * per:.1f} ms each, this process's CPU {1000 * cpu * per:.1f} ms, "
+            f"{sum(counts.kinds.values()) * per:.1f} statements, {counts.commits * per:.1f} commits"
+        )
 
 
 def run(url: str, messages: int, profile: bool, top: int, statements: int) -> None:
@@ -127,8 +152,11 @@ def run(url: str, messages: int, profile: bool, top: int, statements: int) -> No
     total = sum(counts.kinds.values())
     commits = counts.commits * per
     print(f"  statements a message: {total * per:.2f} ({kinds}); commits {commits:.2f}")
+    print("    a message: statements, ms waiting")
     for shape, count in counts.shapes.most_common(statements):
-        print(f"    {count * per:5.2f}  {shape}")
+        waited = 1000 * counts.shape_seconds[shape] * per
+        print(f"    {count * per:5.2f} {waited:5.2f}  {shape}")
+    dispatch(engine)
     if profiler is not None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(top)

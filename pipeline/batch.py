@@ -119,16 +119,17 @@ class Batch:
             for m in newer
         )
 
-    def earlier_due(self, message: Message) -> bool | None:
-        """Whether an earlier customer message of the conversation is still due a reply
-        (None: the loaded view cannot tell)."""
+    def earlier_due(self, message: Message) -> list[Message] | None:
+        """The earlier customer messages of the conversation still due a reply (None: the
+        loaded view cannot tell)."""
         view = self.view(message.conversation_id)
         if view is None or view.truncated:
             return None
-        return any(
-            m.id < message.id and m.direction == Direction.INBOUND and m.reply_due_at is not None
+        return [
+            m
             for m in view.rows
-        )
+            if m.id < message.id and m.direction == Direction.INBOUND and m.reply_due_at is not None
+        ]
 
     def answered(self, message: Message) -> bool | None:
         """Whether the AI replied to `message` (None: the loaded view cannot tell). Replies
@@ -295,9 +296,9 @@ def work(
     engine: Engine,
     chunk: Sequence[Claimed],
     still_due: Callable[[Message], bool],
-    handle: Callable[[Session, Message], None],
+    handle: Callable[[Session, list[Message]], None],
 ) -> Exception | None:
-    """`handle` each message of `chunk` that is still due, in one transaction. If that
+    """`handle` the messages of `chunk` that are still due, in one transaction. If that
     fails, each message gets a transaction of its own, so that one bad message does not
     hold back the others (it keeps its lease and is tried again when the lease expires).
     Returns the first failure, for the job to report after the rest of its work."""
@@ -328,8 +329,9 @@ def _in_one_transaction(
     engine: Engine,
     chunk: Sequence[Claimed],
     still_due: Callable[[Message], bool],
-    handle: Callable[[Session, Message], None],
+    handle: Callable[[Session, list[Message]], None],
 ) -> None:
     with session_scope(engine, write=True) as session:
-        for message in begin(session, chunk, still_due):
-            handle(session, message)
+        messages = begin(session, chunk, still_due)
+        if messages:
+            handle(session, messages)

@@ -67,7 +67,7 @@ def reply_due(engine: Engine, limit: int = BATCH) -> int:
         return len(claimed)
     failure = None
     for chunk in batch.chunks(claimed):
-        failure = batch.work(engine, chunk, _still_due, answer_now) or failure
+        failure = batch.work(engine, chunk, _still_due, _answer_all) or failure
     if failure is not None:
         raise failure
     return len(claimed)
@@ -75,6 +75,11 @@ def reply_due(engine: Engine, limit: int = BATCH) -> int:
 
 def _still_due(message: Message) -> bool:
     return message.reply_due_at is not None
+
+
+def _answer_all(session: Session, messages: list[Message]) -> None:
+    for message in messages:
+        answer_now(session, message)
 
 
 def handle(engine: Engine, message_id: int) -> None:

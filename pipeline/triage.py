@@ -69,12 +69,20 @@ def _triage_chunk(engine: Engine, chunk: list[tuple[Claimed, str]]) -> Exception
     scores = {c.id: ai.sentiment(text, vader.score(text)) if text else None for c, text in chunk}
     offline = ai.backend() is None
 
-    def handle(session: Session, message: Message) -> None:
-        triage(session, message, scores[message.id])
-        if offline and message.reply_due_at is not None and message.reply_due_at <= utcnow():
-            # The offline responder needs no network: answer in the same transaction
-            # instead of claiming the message again for the reply job.
-            reply_job.answer_now(session, message)
+    def handle(session: Session, messages: list[Message]) -> None:
+        # Every message first, then the replies, as if triage and the reply job had each run
+        # over the chunk: a burst's newer messages are triaged before its earlier ones would
+        # be answered (so the reply goes to the newest, or to the earlier ones when the newest
+        # carries none), and the chunk's triage writes reach the database in one flush.
+        for message in messages:
+            triage(session, message, scores[message.id])
+        if not offline:
+            return  # the reply job answers, outside any transaction
+        for message in messages:
+            if message.reply_due_at is not None and message.reply_due_at <= utcnow():
+                # The offline responder needs no network: answered in the same transaction
+                # instead of claiming the message again for the reply job.
+                reply_job.answer_now(session, message)
 
     return batch.work(engine, [c for c, _ in chunk], _is_untriaged, handle)
 
@@ -149,10 +157,14 @@ def triage(
     fragment = is_fragment(text, found.intents) and not _answers_the_business(session, message)
     wait = BURST_WAIT if fragment else timedelta(0)
     message.reply_due_at = now + wait
-    chunk = batch.batch_of(session)
-    if chunk is not None and chunk.earlier_due(message) is False:
-        return loaded  # no earlier message of the burst is waiting for a reply
     # Earlier messages of a burst are answered with this one.
+    chunk = batch.batch_of(session)
+    earlier = chunk.earlier_due(message) if chunk is not None else None
+    if earlier is not None:  # the chunk has them loaded: changed with its other writes
+        for due in earlier:
+            due.reply_due_at = None
+            session.add(due)
+        return loaded
     session.exec(
         update(Message)
         .where(
