@@ -183,6 +183,23 @@ def test_two_slips_in_a_long_word_are_corrected(index) -> None:
     assert index.query_terms("georgetwon") == index.query_terms("georgetown")
 
 
+def test_two_swapped_letters_are_one_slip(index) -> None:
+    assert index.query_terms("warrnaty") == index.query_terms("warranty")
+
+
+def test_a_typo_common_enough_to_be_on_the_web_is_still_corrected(index) -> None:
+    assert index.query_terms("paymnet") == index.query_terms("payment")
+    assert index.query_terms("servce") == index.query_terms("service")
+
+
+def test_a_dropped_letter_reads_as_the_longer_of_two_equally_close_words() -> None:
+    entries = [
+        Entry(1, "How much is a new water heater?", "From $1,450.", "water heater"),
+        Entry(2, "Do you fix heat pumps?", "No, plumbing only.", "heat"),
+    ]
+    assert KnowledgeIndex(entries).query_terms("heatr") == ["heater"]
+
+
 def test_words_shorter_than_four_letters_are_not_corrected(index) -> None:
     assert index.query_terms("cas") == ["cas"]  # not "cash", a payment word
 

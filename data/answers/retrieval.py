@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import bm25s
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from data.answers.intents import is_question
@@ -93,6 +93,9 @@ class KnowledgeIndex:
             # The question counts twice: it says what the entry is about.
             corpus.append(key + key + answer or ["_empty_"])
         self._known_words = sorted(w for w in known_words if len(w) >= 4)
+        self._known_by_initial: dict[str, list[str]] = {}
+        for w in self._known_words:
+            self._known_by_initial.setdefault(w[0], []).append(w)
         self._phrase_lengths = sorted({len(phrase) for phrase in self._phrases})
         self._vocabulary = {t for terms in corpus for t in terms}
         count = max(len(self.entries), 1)
@@ -165,16 +168,23 @@ class KnowledgeIndex:
             t not in self._vocabulary
             and len(word) >= 4
             and frequency < NOT_A_WORD_ZIPF
-            and self._known_words
+            and word[0] in self._known_by_initial
         ):
             # One slip in a short word, two in a long one: more would turn ordinary
-            # words the knowledge base never uses ("spraying") into ones it does.
+            # words the knowledge base never uses ("spraying") into ones it does. Two letters
+            # swapped are one slip; among equally close words the longer wins (a dropped
+            # letter is the commonest slip: "heatr" is "heater", not "heat").
             allowed = 1 if len(word) <= 8 else 2
-            best = process.extractOne(
-                word, self._known_words, scorer=Levenshtein.distance, score_cutoff=allowed
+            close = process.extract(
+                word,
+                self._known_by_initial[word[0]],
+                scorer=OSA.distance,
+                score_cutoff=allowed,
+                limit=None,
             )
-            if best is not None and best[0][0] == word[0]:
-                t, frequency = term(best[0]), zipf_frequency(best[0], "en")
+            if close:
+                fixed = min(close, key=lambda c: (c[1], -len(c[0])))[0]
+                t, frequency = term(fixed), zipf_frequency(fixed, "en")
         if len(self._words_read) >= WORDS_REMEMBERED:
             self._words_read.clear()
         self._words_read[word] = (t, _rarity(frequency))
@@ -257,8 +267,9 @@ class KnowledgeIndex:
 
 
 #: Below this Zipf frequency (wordfreq: 0 unknown … 7 "the") a word is not English: a typo or a
-#: name, worth correcting to a word the knowledge base uses.
-NOT_A_WORD_ZIPF = 1.0
+#: name, worth correcting to a word the knowledge base uses. Common typos are on the web too, at
+#: 1-2 ("busness" 1.2, "servce" 1.1).
+NOT_A_WORD_ZIPF = 2.0
 
 
 def _rarity(zipf: float) -> float:
