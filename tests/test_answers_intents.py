@@ -142,6 +142,12 @@ def test_an_acknowledgement_that_goes_on_to_ask_is_not_a_plain_acknowledgement()
         "I'd like to book an appointment",
         "any openings friday?",
         "I need someone to come look at my water heater",
+        "are you free friday morning",
+        "can we set something up for thursday",
+        "how soon can you get here",
+        "can you guys come take a look at my shower",
+        "is tomorrow at 9 ok",
+        "does monday work",
     ],
 )
 def test_asking_for_a_visit_is_read_as_a_booking(text: str) -> None:

@@ -121,6 +121,10 @@ _ACK = _any(
     r"alright|noted|lol|haha|np|no\s+problem|understood|awesome|nice)(?:\s+(?:ok|then|thanks|"
     r"cool|great|sounds\s+good|lol))*\W*$",
 )
+_DAY = (
+    r"today|tonight|tomorrow|tmrw|this\s+(?:morning|afternoon|evening|week)|next\s+week|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|morning|afternoon|\d{1,2}\s*(?:am|pm)"
+)
 _BOOKING = _any(
     r"\b(?:book|schedule|appointment|appt|reschedule)\b",
     r"\b(?:come\s+(?:out|by|over|look|today|tomorrow|this|next|on|monday|tuesday|wednesday|"
@@ -131,6 +135,15 @@ _BOOKING = _any(
     r"\b(?:need|want|get)\s+(?:some\s?one|a\s+(?:plumber|tech))\s+(?:to\s+)?(?:come|look)\b",
     r"\b(?:can|could)\s+(?:you|u|y'?all)\s+do\s+(?:today|tomorrow|mon|tue|wed|thu|fri|sat|sun|"
     r"next|this|\d)",
+    # Proposing or asking for a time, and asking for a visit in other words.
+    rf"\bare\s+(?:you|u|y'?all)\s+(?:free|around)\s+(?:on\s+|this\s+|next\s+)?(?:{_DAY})",
+    rf"\b(?:is|does|would|will)\s+(?:{_DAY})(?:\s+(?:at\s+)?\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?\s+"
+    r"(?:ok|okay|good|fine|work|available|possible|free)\b",
+    r"\bset\s+(?:something|it|one|that|this|a\s+time|a\s+visit)\s+up\b|"
+    r"\bset\s+up\s+(?:a|an)\s+(?:time|visit|call|service)\b",
+    r"\b(?:how\s+(?:soon|quickly|fast)|soonest)\b.*\b(?:come|get\s+(?:here|out|over|someone)|be\s+here|"
+    r"send)\b",
+    r"\bcome\s+(?:and\s+)?(?:take\s+a\s+look|check|see|fix|have\s+a\s+look)\b",
 )
 _PRICE = _any(
     r"\bhow\s+much\b|\bcost|\bprice|\bpricing\b|\bquote|\bestimate|\bfee\b|\bcharge|\brates?\b"
