@@ -26,8 +26,11 @@ OPEN_8_TO_6 = {
 }
 
 
-def at(text: str) -> datetime:
-    """'2025-03-10 20:00', read as Chicago wall-clock time, as aware UTC."""
+def at(text: str | datetime) -> datetime:
+    """'2025-03-10 20:00', read as Chicago wall-clock time, as aware UTC (a datetime is
+    taken as it is)."""
+    if isinstance(text, datetime):
+        return text
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
 
 
@@ -49,7 +52,7 @@ class Rows:
         return row
 
     def contact(
-        self, created: str, status: str = "new", temperature: str = "cool", **fields: Any
+        self, created: str | datetime, status: str = "new", temperature: str = "cool", **fields: Any
     ) -> Contact:
         return self._add(
             Contact(
@@ -63,7 +66,7 @@ class Rows:
         )
 
     def conversation(
-        self, contact: Contact, channel: str, created: str, **fields: Any
+        self, contact: Contact, channel: str, created: str | datetime, **fields: Any
     ) -> Conversation:
         return self._add(
             Conversation(
@@ -79,7 +82,7 @@ class Rows:
     def message(
         self,
         conversation: Conversation,
-        when: str,
+        when: str | datetime,
         sender: str = "customer",
         *,
         channel: str | None = None,
@@ -108,7 +111,7 @@ class Rows:
     def event(
         self,
         kind: str,
-        when: str,
+        when: str | datetime,
         *,
         conversation: Conversation | None = None,
         contact: Contact | None = None,

@@ -3,9 +3,11 @@
 An in-memory DuckDB database per console process holds the columns analytics needs of
 `message`, `event`, `conversation` and `contact` (every workspace; each query filters on
 its own). It is filled once, then brought up to date at most once a minute when a page
-asks (so figures are never more than a minute behind): messages and events are append-only
-and read past the highest id already held; conversations and contacts change, and are
-re-read from a little before the last refresh by `updated_at` and replaced by id.
+asks (so figures are never more than a minute behind): messages and events are read past the
+highest id already held, and the recent ones again, replaced by id (a message changes after it
+is stored: triage scores its sentiment, an outbound one goes from queued to sent, delivered or
+failed; and ids can commit out of order); conversations and contacts change, and are re-read
+from a little before the last refresh by `updated_at` and replaced by id.
 
 Why a copy and not DuckDB reading SQLite or PostgreSQL directly: each dashboard query scans
 the message table, and scanning a row store through a connector on every query is what
@@ -31,6 +33,9 @@ MAX_AGE_SECONDS = 60.0
 #: Rows changed this long before the last refresh are read again: a transaction that
 #: committed late may carry an older `updated_at`.
 CHANGE_MARGIN = timedelta(minutes=5)
+#: Messages this recent at the last refresh are read again: their sentiment and delivery
+#: status settle within hours (a reply held for quiet hours is queued overnight).
+MESSAGE_RECHECK = timedelta(days=1)
 CHUNK_ROWS = 200_000
 
 #: Times are naive UTC; `timezone(zone, t::TIMESTAMPTZ)` gives local wall-clock time.
@@ -165,8 +170,12 @@ class Snapshot:
                 since = None
                 for table in _TIME_COLUMNS:
                     self.connection.execute(f"DELETE FROM {table}")
-            self._append(source, "message", _message_query)
-            self._append(source, "event", _event_query)
+            recent = self.refreshed_at if since is not None else None
+            for table, query, margin in (
+                ("message", _message_query, MESSAGE_RECHECK),
+                ("event", _event_query, CHANGE_MARGIN),
+            ):
+                self._copy(source, table, query, self._reread_after(table, recent, margin))
             self._replace(source, "conversation", _conversation_query(since))
             self._replace(source, "contact", _contact_query(since))
         self.refreshed_at = now
@@ -185,14 +194,32 @@ class Snapshot:
             self.connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
         )
 
-    def _append(self, source: Connection, table: str, query: Callable[[int], Select]) -> None:
+    def _reread_after(self, table: str, refreshed_at: datetime | None, margin: timedelta) -> int:
+        """The id to read `table` past: before the first row created within `margin` of the
+        last refresh (ids follow time), else the highest held; 0 on the first load."""
+        if refreshed_at is None:
+            return 0
+        since = (refreshed_at - margin).replace(tzinfo=None)
+        after = self.connection.execute(
+            f"SELECT coalesce(min(id) FILTER (WHERE created_at >= $since) - 1, max(id), 0) "
+            f"FROM {table}",
+            {"since": since},
+        ).fetchone()[0]
+        return int(after)
+
+    def _copy(
+        self, source: Connection, table: str, query: Callable[[int], Select], after: int
+    ) -> None:
+        """Read `table` past id `after` in chunks; rows already held are replaced."""
+        replace = after < self._max_id(table)
         while True:
-            frame = self._read(source, query(self._max_id(table)).limit(CHUNK_ROWS), table)
+            frame = self._read(source, query(after).limit(CHUNK_ROWS), table)
             if frame.empty:
                 return
-            self._load(table, frame, replace=False)
+            self._load(table, frame, replace=replace)
             if len(frame) < CHUNK_ROWS:
                 return
+            after = int(frame["id"].max())
 
     def _replace(self, source: Connection, table: str, query: Select) -> None:
         frame = self._read(source, query, table)
