@@ -23,8 +23,11 @@ from data import (
     inbound,
     inbox,
     knowledge,
+    knowledge_gaps,
     notes,
     outbox,
+    suggestions,
+    thread,
     users,
     webchat,
     workspaces,
@@ -44,8 +47,11 @@ MODULES = [
     inbound,
     inbox,
     knowledge,
+    knowledge_gaps,
     notes,
     outbox,
+    suggestions,
+    thread,
     users,
     webchat,
     workspaces,
@@ -67,6 +73,8 @@ def populate(session: Session, slug: str, number: str) -> SimpleNamespace:
         to=number,
         provider_id=f"SM-{slug}",
     )
+    # The AI could not answer it: a knowledge gap of this workspace.
+    result.message.meta = {"reply": {"kind": "cannot_answer"}}
     reply = outbox.enqueue(session, result.conversation, "On our way", actor)
     reply.provider_id = f"SM-reply-{slug}"
     conversations.escalate(session, result.conversation, "manual", actor)
@@ -175,6 +183,16 @@ PROBES: dict[str, Probe] = {
     "knowledge.import_entries": None,  # writes; checked below
     "contacts.find_or_create": None,  # checked below
     "notes.for_contact": lambda s, me, o: notes.for_contact(s, me.ws.id, o.contact.id),
+    "notes.with_authors": lambda s, me, o: notes.with_authors(s, me.ws.id, o.contact.id),
+    "thread.thread_page": lambda s, me, o: thread.thread_page(s, me.ws.id, o.contact.id).items,
+    "knowledge_gaps.unanswered": lambda s, me, o: [
+        q
+        for q in knowledge_gaps.unanswered(s, me.ws.id, utcnow() - timedelta(days=30))
+        if q.message_id == o.message.id
+    ],
+    "knowledge_gaps.gaps": lambda s, me, o: [
+        g for g in knowledge_gaps.gaps(s, me.ws.id, open_only=False) if o.ws.slug in g.question
+    ],
     "users.get": lambda s, me, o: users.get(s, me.ws.id, o.user.id),
     "users.list_users": lambda s, me, o: [
         u for u in users.list_users(s, me.ws.id) if u.id == o.user.id
@@ -249,6 +267,18 @@ def test_the_probes_do_find_a_workspaces_own_rows(session, two) -> None:
             session, north.ws.id, north.conversation.id
         ),
         "notes.for_contact": notes.for_contact(session, north.ws.id, north.contact.id),
+        "notes.with_authors": notes.with_authors(session, north.ws.id, north.contact.id),
+        "thread.thread_page": thread.thread_page(session, north.ws.id, north.contact.id).items,
+        "knowledge_gaps.unanswered": [
+            q
+            for q in knowledge_gaps.unanswered(session, north.ws.id, utcnow() - timedelta(days=1))
+            if q.message_id == north.message.id
+        ],
+        "knowledge_gaps.gaps": [
+            g
+            for g in knowledge_gaps.gaps(session, north.ws.id, open_only=False)
+            if "north" in g.question
+        ],
         "inbound.find_duplicate": inbound.find_duplicate(session, north.ws.id, "sms", "SM-north"),
         "webchat.visitor_contact": webchat.visitor_contact(session, north.ws.id, SAME_VISITOR),
         "webchat.visitor_messages": len(
