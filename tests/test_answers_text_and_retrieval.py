@@ -102,6 +102,28 @@ def test_distance_words_ask_about_the_service_area() -> None:
     assert terms("within 20 miles")[-1] == terms("area")[0]
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("hrs", "hours"),
+        ("odor", "smell"),
+        ("gushing", "leaking"),
+        ("limescale", "softener"),
+        ("radiators", "boiler"),
+        ("teachers", "discount"),
+        ("visa", "card"),
+    ],
+)
+def test_everyday_and_trade_words_for_one_thing_are_one_term(a: str, b: str) -> None:
+    assert terms(a) == terms(b)
+
+
+def test_words_that_share_a_stem_with_a_topic_word_are_left_out_of_its_group() -> None:
+    # "yearly" would fold "year" onto the membership, "unclog" would merge with "drain".
+    assert terms("over a year") != terms("membership")
+    assert terms("unclog the drain") == ["unclog", "drain"]
+
+
 def test_a_valve_is_a_part_not_the_main_shut_off() -> None:
     assert terms("shower valve") != terms("shower shut-off")
 
