@@ -39,6 +39,7 @@ STATUSES = {"active": 70, "escalated": 8, "closed": 22}
 LEAD_STATUSES = {"new": 45, "contacted": 20, "quoted": 15, "booked": 10, "won": 7, "lost": 3}
 TEMPERATURES = {"hot": 10, "warm": 25, "cool": 45, "cold": 20}
 HUMAN_SHARE = 0.15
+TEMPERATURE_CHANGED_SHARE = 0.35  # contacts whose temperature triage changed (1-3 times)
 SECOND_CHANNEL_SHARE = 0.08  # conversations that are an existing contact's second channel
 PROVIDER_PREFIX = {"sms": "SM", "whatsapp": "WA", "voice": "CA", "email": "em-", "webchat": "wc-"}
 DOMAINS = ["example.com", "example.net", "example.org", "mail.example"]
@@ -303,7 +304,8 @@ def _message_rows(plan: _Plan, to: SimpleNamespace) -> Iterator[dict[str, Any]]:
 
 
 def _event_rows(plan: _Plan, to: SimpleNamespace) -> Iterator[dict[str, Any]]:
-    """Escalations, takeovers, closes, settled escalations and lead changes, in time order."""
+    """Escalations, takeovers, closes, lead status and temperature changes, in time order
+    (drawn last, so the rows before are the same with or without them)."""
     rng, ai, auto = plan.rng, ("ai", None, "AI"), ("automation", None, "Automation")
     planned: list[tuple[float, int | None, int, str, tuple, dict[str, Any]]] = []
     for i, c in enumerate(plan.contact):
@@ -321,6 +323,14 @@ def _event_rows(plan: _Plan, to: SimpleNamespace) -> Iterator[dict[str, Any]]:
         if lead != "new" and rng.random() < 0.1:
             who, data = ("operator", *rng.choice(to.operators)), {"from": "new", "to": lead}
             planned.append((plan.c_updated[c], None, c, "lead_status_changed", who, data))
+    for c, now in enumerate(plan.temperature):  # triage's changes, ending at the current one
+        if rng.random() < TEMPERATURE_CHANGED_SHARE:
+            steps = rng.randint(1, 3)
+            times = sorted(rng.uniform(plan.created[c], plan.c_updated[c]) for _ in range(steps))
+            chain = [rng.choice(list(TEMPERATURES)) for _ in range(steps)] + [now]
+            for ts, was, then in zip(times, chain, chain[1:], strict=False):
+                data = {"from": was, "to": then, "manual": False, "reason": "triage"}
+                planned.append((ts, None, c, "lead_temperature_changed", ai, data))
     planned.sort(key=lambda event: event[0])
     for n, (ts, i, c, kind, (actor_kind, user_id, label), data) in enumerate(planned):
         yield {
