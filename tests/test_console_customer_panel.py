@@ -188,6 +188,7 @@ def test_a_lead_status_the_pipeline_changed_meanwhile_is_shown_not_written_back(
     assert {e.actor_kind for e in changes} == {"ai"}
 
 
+@sqlite_only
 def test_details_the_pipeline_added_meanwhile_appear_in_the_form(session: Session) -> None:
     at, _, contact = opened(session)
     cid = contact.id

@@ -372,6 +372,7 @@ def test_switching_sms_replies_back_on_stores_it(session: Session) -> None:
     assert values(at.success) == ["SMS Replies on: the AI answers texts."]
 
 
+@sqlite_only
 def test_the_sms_switch_shows_a_change_made_elsewhere(session: Session) -> None:
     workspace = make_shop(session)
     user = make_user(session, workspace)

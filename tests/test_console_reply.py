@@ -23,6 +23,7 @@ from tests.console_helpers import (
     outbound,
     reread,
     signed_in_app,
+    sqlite_only,
     submit,
     values,
 )
@@ -179,6 +180,7 @@ def test_a_person_in_charge_is_offered_the_knowledge_base_answer_and_can_insert_
     assert outbound(session) == []  # inserted to edit, not sent
 
 
+@sqlite_only
 def test_no_suggestion_is_offered_while_the_ai_is_in_charge(session: Session) -> None:
     workspace = make_business(session)
     user = make_user(session, workspace)
@@ -192,6 +194,7 @@ def test_no_suggestion_is_offered_while_the_ai_is_in_charge(session: Session) ->
     assert reread(session).get(Conversation, cid).managed_by == "ai"
 
 
+@sqlite_only
 def test_a_voice_conversation_shows_the_read_only_note_instead_of_a_reply_box(
     session: Session,
 ) -> None:

@@ -19,6 +19,7 @@ from tests.console_helpers import (
     open_page,
     reread,
     signed_in_app,
+    sqlite_only,
     submit,
     values,
 )
@@ -80,6 +81,7 @@ def test_a_wrong_password_shows_a_clear_error_and_signs_nobody_in(session: Sessi
     assert reread(session).get(User, user.id).last_login_at is None
 
 
+@sqlite_only
 def test_an_unknown_email_gets_the_same_error_as_a_wrong_password(session: Session) -> None:
     make_shop(session)
     session.commit()
@@ -90,6 +92,7 @@ def test_an_unknown_email_gets_the_same_error_as_a_wrong_password(session: Sessi
     assert "console.user_id" not in at.session_state
 
 
+@sqlite_only
 def test_an_empty_form_asks_for_email_and_password(session: Session) -> None:
     at = submit(sign_in_page(), "sign_in", "Sign in")
 
@@ -186,6 +189,7 @@ def test_sign_out_returns_to_the_sign_in_form_and_forgets_the_session(session: S
     assert reread(session).get(User, user.id).active
 
 
+@sqlite_only
 def test_an_operator_is_offered_only_the_inbox(
     session: Session, navigation_spy: list[list[str]]
 ) -> None:
@@ -199,6 +203,7 @@ def test_an_operator_is_offered_only_the_inbox(
     assert values(at.title) == ["Inbox"]
 
 
+@sqlite_only
 def test_an_owner_is_offered_the_inbox_and_the_team_page(
     session: Session, navigation_spy: list[list[str]]
 ) -> None:
@@ -213,6 +218,7 @@ def test_an_owner_is_offered_the_inbox_and_the_team_page(
     assert values(at.title) == ["Team"]
 
 
+@sqlite_only
 def test_an_operator_opening_the_team_url_gets_the_inbox_not_the_team(session: Session) -> None:
     workspace = make_shop(session)
     operator = make_user(session, workspace, "operator")
@@ -233,6 +239,7 @@ def _team_page_script() -> None:
     guarded(next(page for page in all_pages() if page.key == "team"))()
 
 
+@sqlite_only
 def test_the_team_page_itself_refuses_a_role_without_access(session: Session) -> None:
     workspace = make_shop(session)
     operator = make_user(session, workspace, "operator")
@@ -249,6 +256,7 @@ def test_the_team_page_itself_refuses_a_role_without_access(session: Session) ->
     assert reread(session).get(User, owner.id).role == "owner"
 
 
+@sqlite_only
 def test_an_owner_demoted_while_signed_in_loses_the_team_page_at_the_next_run(
     session: Session, navigation_spy: list[list[str]]
 ) -> None:
