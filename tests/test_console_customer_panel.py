@@ -18,6 +18,7 @@ from data.models import Appointment, Call, Contact, Note, User
 from data.vocab import EventKind
 from tests.console_helpers import (
     customer_writes,
+    db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     events,
     fresh_throttle,  # noqa: F401  (autouse)
     make_shop,

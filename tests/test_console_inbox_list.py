@@ -16,6 +16,7 @@ from data.models import Conversation, Event, Workspace
 from data.vocab import EventKind
 from tests.console_helpers import (
     customer_writes,
+    db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     events,
     fresh_throttle,  # noqa: F401  (autouse)
     make_shop,

@@ -10,6 +10,7 @@ from data import users
 from data.models import User
 from data.vocab import EventKind
 from tests.console_helpers import (
+    db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     events,
     fresh_throttle,  # noqa: F401  (autouse)
     make_shop,

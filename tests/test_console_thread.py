@@ -17,6 +17,7 @@ from data.models import Call, Conversation, Message
 from data.vocab import DeliveryStatus
 from tests.console_helpers import (
     customer_writes,
+    db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     fresh_throttle,  # noqa: F401  (autouse)
     make_shop,
     open_conversation,
