@@ -76,6 +76,11 @@ def test_thanks_and_praise_that_end_on_again_are_not_complaints(text: str) -> No
     assert score(text) > 0 or assess(text).escalation is None
 
 
+def test_a_complaint_context_is_not_sarcasm_without_praise() -> None:
+    assert score("still no hot water and nobody called back. annoyed") > -0.95
+    assert score("great, no hot water for a week") <= -0.5
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -279,6 +279,17 @@ def test_a_tag_phrase_of_stop_words_still_says_what_an_entry_is_about() -> None:
     assert match is not None and match.entry.id == 2
 
 
+def test_a_tag_phrase_alone_does_not_make_a_match() -> None:
+    entries = [
+        Entry(1, "What is your service call fee?", "$89 for the trip.", "pricing, come out"),
+        Entry(2, "What are your hours?", "Monday to Friday 8 to 5.", "hours, open"),
+    ]
+    index = KnowledgeIndex(entries)
+    assert index.best("can someone come out tomorrow?") is None
+    match = index.best("what do you charge to come out?")
+    assert match is not None and match.entry.id == 1
+
+
 def test_a_partial_match_is_refused_when_the_caller_asks_for_more_confidence(index) -> None:
     assert index.best("what time do you open?") is not None
     assert index.best("what time do you open?", min_confidence=0.95) is None

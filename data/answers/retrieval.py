@@ -240,10 +240,15 @@ class KnowledgeIndex:
         matches = []
         weighed = self._weigh(query)
         weighed_focus = self._weigh(focused) if focused else None
+        words_asked = {t for t in query if not t.startswith("~")}
         for position, score in zip(documents[0], scores[0], strict=True):
-            if score <= 0:
-                continue
             position = int(position)
+            if score <= 0 or (
+                # A tag phrase ("come out") supports a match but does not make one alone.
+                self._key_terms[position].isdisjoint(words_asked)
+                and self._answer_terms[position].isdisjoint(words_asked)
+            ):
+                continue
             confidence = self._confidence(position, weighed)
             if weighed_focus:
                 confidence = max(confidence, self._confidence(position, weighed_focus))

@@ -78,10 +78,14 @@ _GLAD_AGAIN = re.compile(
 )
 
 #: Praise wrapped around a complaint is sarcasm ("great, another week with no hot water").
-_SARCASM = re.compile(
+_SARCASM_CUES = re.compile(
+    r"\bno\s+hot\s+water\b|\bforever\b|\b(?:two|2|more)\s+leaks\b",
+    re.IGNORECASE,
+)
+#: Turns of phrase that are sarcastic on their own ("take your time calling me back").
+_IRONY = re.compile(
     r"[\"'](?:fixed|repaired|on\s+time)[\"']|🙃|\bthanks\s+a\s+lot\b|\bmoney\s+well\s+spent\b|"
-    r"\bno\s+hot\s+water\b|\bjust\s+perfect\b|\breally\s+made\s+my\s+day\b|\bforever\b|"
-    r"\b(?:two|2|more)\s+leaks\b|\bwould\s+(?:wait|pay)\b.*\bagain\b|"
+    r"\bjust\s+perfect\b|\breally\s+made\s+my\s+day\b|\bwould\s+(?:wait|pay)\b.*\bagain\b|"
     r"\btake\s+your\s+(?:sweet\s+)?time\s+(?:calling|getting|answering|responding|replying|"
     r"showing|coming)\b|\b(?:love|loved|enjoy|enjoyed)\s+(?:paying|waiting|being)\b|"
     r"\b(?:only|just)\s+been\s+(?:a|an|\d+|two|three|four|five|six)\s+(?:days?|weeks?|months?|hours?)\b|"
@@ -107,13 +111,14 @@ def score(text: str) -> float:
     complaints = len(_COMPLAINTS.findall(text or ""))
     complaints += bool(_AGAIN.search(text or "")) and not _GLAD_AGAIN.search(text or "")
     grievances = len(_GRIEVANCES.findall(text or ""))
-    sarcasm = len(_SARCASM.findall(text or ""))
-    pull = _COMPLAINT_WEIGHT * (complaints + sarcasm) + _GRIEVANCE_WEIGHT * grievances
-    if (compound > 0 and (complaints or grievances)) or (compound >= 0 and sarcasm):
+    irony = len(_IRONY.findall(text or ""))
+    complained = complaints or grievances or _SARCASM_CUES.search(text or "")
+    pull = _COMPLAINT_WEIGHT * (complaints + irony) + _GRIEVANCE_WEIGHT * grievances
+    if (compound > 0 and (complained or irony)) or (compound == 0 and irony):
         # Praise around a complaint, or a sarcastic turn of phrase, reads the other way; the
         # first sarcastic phrase is counted by the turn itself.
         compound = -0.5 - 0.5 * compound
-        pull -= _COMPLAINT_WEIGHT if sarcasm else 0.0
+        pull -= _COMPLAINT_WEIGHT if irony else 0.0
     return round(max(-1.0, compound - pull), 4)
 
 
