@@ -56,7 +56,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle(monkeypatch: pytest.MonkeyPatch) -> Iterator[SignInThrottle]:
+def fresh_console_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[SignInThrottle]:
     """Each test starts with no failed sign-ins counted (the throttle lives in the process),
     and passwords are hashed with argon2id at its cheapest (the default costs ~0.2 s per
     user made or signed in, most of these tests' time)."""
@@ -118,8 +118,16 @@ def customer_writes(
     )
 
 
+class ConsoleApp(AppTest):
+    """The console under AppTest, failing any run that ends with a traceback on the page
+    (`at.exception`), whichever widget started it."""
+
+    def _run(self, *args: Any, **kwargs: Any) -> AppTest:
+        return ok(super()._run(*args, **kwargs))
+
+
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = ConsoleApp(APP, default_timeout=30)
     at._bidi_component_manager = _components()
     return at
 
@@ -150,7 +158,7 @@ def signed_in_app(user: User, *, run: bool = True) -> AppTest:
 
 
 def ok(at: AppTest) -> AppTest:
-    """No traceback on the page (every test checks this after every run)."""
+    """No traceback on the page (checked after every run of `app()`)."""
     assert not at.exception, [e.value for e in at.exception]
     return at
 
