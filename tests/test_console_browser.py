@@ -3,7 +3,7 @@ server on the demo workspace. An operator signs in, filters to SMS, opens an esc
 conversation, replies (the conversation becomes human-managed and the outbox row is queued),
 resumes the AI, changes the lead temperature and adds a note; and the open conversation stays
 live: a new customer message and a status change written to the database appear within 3 s
-without a click, while a half-typed reply stays in the box.
+without a click, while a half-typed reply stays in the box and keeps the focus.
 
 Screenshots of every step go under this run's pytest temporary directory (the path is printed
 at the end), and are copied to INBOX_SCREENSHOT_DIR when it is set."""
