@@ -56,7 +56,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 
 
 @pytest.fixture(autouse=True)
-def fresh_console_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[SignInThrottle]:
+def fresh_throttle(monkeypatch: pytest.MonkeyPatch) -> Iterator[SignInThrottle]:
     """Each test starts with no failed sign-ins counted (the throttle lives in the process),
     and passwords are hashed with argon2id at its cheapest (the default costs ~0.2 s per
     user made or signed in, most of these tests' time)."""

@@ -14,7 +14,7 @@ from data.sign_in import FIRST_WAIT_SECONDS, FREE_ATTEMPTS, SignInThrottle
 from tests.console_helpers import (
     app,
     db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
-    fresh_console_state,  # noqa: F401  (autouse)
+    fresh_throttle,  # noqa: F401  (autouse)
     make_shop,
     ok,
     open_page,

@@ -12,7 +12,7 @@ from data.vocab import EventKind
 from tests.console_helpers import (
     db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     events,
-    fresh_console_state,  # noqa: F401  (autouse)
+    fresh_throttle,  # noqa: F401  (autouse)
     make_shop,
     ok,
     open_page,

@@ -18,7 +18,7 @@ from data.vocab import DeliveryStatus
 from tests.console_helpers import (
     customer_writes,
     db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
-    fresh_console_state,  # noqa: F401  (autouse)
+    fresh_throttle,  # noqa: F401  (autouse)
     make_shop,
     open_conversation,
     outbound,
