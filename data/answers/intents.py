@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class OptOut(StrEnum):
@@ -190,12 +191,14 @@ class Intents:
     question: bool
 
 
+@lru_cache(maxsize=4096)
 def read(text: str) -> Intents:
-    """Everything this module can tell about one message."""
+    """Everything this module can tell about one message. Remembered for recent messages:
+    triage and the reply each read the same text."""
     text = (text or "").strip()
     clear = bool(_OPT_OUT_CLEAR.search(text))
     return Intents(
-        wants_person=bool(_WANTS_PERSON.search(_CALLBACK_COMPLAINT.sub(" ", text))),
+        wants_person=_wants_person(text),
         opt_out=OptOut.CLEAR
         if clear
         else OptOut.UNCLEAR
@@ -209,6 +212,12 @@ def read(text: str) -> Intents:
         injection=bool(_INJECTION.search(text)),
         question=is_question(text),
     )
+
+
+def _wants_person(text: str) -> bool:
+    if not _WANTS_PERSON.search(text):
+        return False
+    return bool(_WANTS_PERSON.search(_CALLBACK_COMPLAINT.sub(" ", text)))
 
 
 def is_question(text: str) -> bool:
