@@ -176,9 +176,9 @@ def main() -> None:
         "--set",
         choices=[*SETS, "all"],
         default="all",
-        help="tuning: the set the rules were tuned on; holdout: written apart and looked at "
-        "once to improve the rules; fresh: never looked at; blind: written before the "
-        "generalising pass and never tuned on",
+        help="tuning: the set the rules were tuned on; holdout: written apart, its misses "
+        "studied to generalise the rules; fresh: never looked at; blind: written before the "
+        "second generalising pass and never tuned on",
     )
     args = parser.parse_args()
     names = list(SETS) if args.set == "all" else [args.set]
