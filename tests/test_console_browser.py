@@ -193,12 +193,18 @@ def browser(console: Console) -> Iterator:
 
 @pytest.fixture
 def page(browser, console: Console) -> Iterator:
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
+    # Generous for steps on a busy machine (signing in hashes a password); the live checks
+    # give their own 3 s.
     page.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     yield page
+    expect.set_options(timeout=5_000)  # Playwright's default, for other tests
     context.close()
     assert problems == [], problems
     assert "Traceback" not in console.log.read_text(errors="replace")
