@@ -1,7 +1,7 @@
 """The console's pages, which roles see each, and the navigation built from them.
 
-A page a role may not open is left out of the navigation (so it is neither shown nor
-routable), and each page checks again when it runs, so reaching it by URL is refused."""
+A page a role may not open is hidden from the navigation, and refuses to draw when it runs
+for that role (reached by URL, say) with a sentence saying so."""
 
 from __future__ import annotations
 
@@ -68,9 +68,16 @@ def all_pages() -> list[ConsolePage]:
 
 
 def navigation(user: SignedIn) -> st.navigation:  # type: ignore[valid-type]
+    # Pages the role may not open are registered hidden, not left out: reached by URL, they
+    # say why they are refused instead of silently showing the inbox.
     pages = [
-        st.Page(guarded(page), title=page.title, icon=page.icon, url_path=page.key)
+        st.Page(
+            guarded(page),
+            title=page.title,
+            icon=page.icon,
+            url_path=page.key,
+            visibility="visible" if allowed(user, page.key) else "hidden",
+        )
         for page in all_pages()
-        if allowed(user, page.key)
     ]
     return st.navigation(pages, position="top")

@@ -49,7 +49,7 @@ def test_an_operator_is_refused_the_analytics_page(session: Session) -> None:
 
     at = open_page(signed_in_app(operator), "analytics")
 
-    assert not shown(at.markdown, "Lead temperature over time")
+    assert [e.value for e in at.error] == ["Your role doesn't give access to this page."]
     assert not at.tabs
 
 

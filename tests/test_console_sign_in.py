@@ -43,13 +43,13 @@ def sign_in_page() -> AppTest:
 
 @pytest.fixture
 def navigation_spy(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The titles of the pages each run hands to st.navigation (AppTest does not expose
-    the navigation menu)."""
+    """The titles of the pages each run shows in st.navigation's menu (AppTest does not
+    expose the menu; pages a role may not open are registered hidden)."""
     seen: list[list[str]] = []
     real: Callable = streamlit.navigation
 
     def spy(pages, **kwargs):
-        seen.append([page.title for page in pages])
+        seen.append([page.title for page in pages if page.visibility == "visible"])
         return real(pages, **kwargs)
 
     monkeypatch.setattr(streamlit, "navigation", spy)
@@ -220,7 +220,7 @@ def test_an_owner_is_offered_the_inbox_and_the_team_page(
 
 
 @sqlite_only
-def test_an_operator_opening_the_team_url_gets_the_inbox_not_the_team(session: Session) -> None:
+def test_an_operator_opening_the_team_url_is_refused(session: Session) -> None:
     workspace = make_shop(session)
     operator = make_user(session, workspace, "operator")
     make_user(session, workspace, "owner", name="Olive")
@@ -228,8 +228,8 @@ def test_an_operator_opening_the_team_url_gets_the_inbox_not_the_team(session: S
 
     at = open_page(signed_in_app(operator), "team")
 
-    # The Team page is not routable for an operator: Streamlit falls back to the Inbox.
-    assert values(at.title) == ["Inbox"]
+    assert values(at.error) == ["Your role doesn't give access to this page."]
+    assert values(at.title) != ["Team"]
     assert not any(key.startswith("team.") for key in at.session_state)
 
 
@@ -273,4 +273,5 @@ def test_an_owner_demoted_while_signed_in_loses_the_team_page_at_the_next_run(
     ok(at.run())
 
     assert navigation_spy[-1] == ["Inbox"]
-    assert values(at.title) == ["Inbox"]
+    assert values(at.error) == ["Your role doesn't give access to this page."]
+    assert values(at.title) != ["Team"]

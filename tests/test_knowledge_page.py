@@ -315,8 +315,8 @@ def test_an_operator_is_refused(session: Session) -> None:
     session.commit()
 
     at = open_page(signed_in_app(operator, run=False), "knowledge")
-    # Not routable for an operator: Streamlit falls back to the Inbox.
-    assert values(at.title) == ["Inbox"]
+    # Hidden from an operator's navigation, and refused by URL.
+    assert values(at.error) == ["Your role doesn't give access to this page."]
 
     direct = AppTest.from_function(_knowledge_page_script, default_timeout=30)
     direct.session_state["console.user_id"] = operator.id

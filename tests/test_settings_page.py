@@ -462,9 +462,9 @@ def test_managers_and_operators_are_refused(session: Session, role: str) -> None
     person = make_user(session, workspace, role)
     session.commit()
 
-    # Not in their navigation: the URL falls back to the Inbox.
+    # Hidden from their navigation, and refused by URL.
     at = open_page(signed_in_app(person), "settings")
-    assert values(at.title) == ["Inbox"]
+    assert values(at.error) == ["Your role doesn't give access to this page."]
     assert not any(key.startswith("settings.") for key in at.session_state)
 
     # And the page itself refuses to draw.
