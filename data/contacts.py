@@ -13,9 +13,14 @@ from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.clock import utcnow
 from data.db import insert_returning
 from data.events import Actor
-from data.models import Contact
+from data.models import Contact, Event
 from data.search import ESCAPE, contains_pattern
 from data.vocab import EventKind, LeadStatus, LeadTemperature
+
+#: Set (True) in `session.info` by a caller that changes many contacts in one transaction
+#: and does not read them back from the database meanwhile (the pipeline's chunks): a
+#: change's Event then waits for the transaction's next flush instead of flushing at once.
+BATCHED = "contacts.batched"
 
 
 class InvalidContact(ValueError):
@@ -124,14 +129,31 @@ def _changed(
     """Persist a change to `contact` and its Event."""
     contact.updated_at = utcnow()
     session.add(contact)
-    events.record(
-        session,
-        contact.workspace_id,
-        kind,
-        actor,
-        contact_id=contact.id,
-        conversation_id=conversation_id,
-        data=data,
+    if not session.info.get(BATCHED):
+        events.record(
+            session,
+            contact.workspace_id,
+            kind,
+            actor,
+            contact_id=contact.id,
+            conversation_id=conversation_id,
+            data=data,
+        )
+        return
+    # The Event is added without the flush `events.record` makes to give it an id (nothing
+    # here reads the id): the transaction's next flush writes it, in the order it was added,
+    # together with the other changes pending then instead of one statement at a time.
+    session.add(
+        Event(
+            workspace_id=contact.workspace_id,
+            conversation_id=conversation_id,
+            contact_id=contact.id,
+            kind=str(kind),
+            actor_kind=str(actor.kind),
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+            data=data,
+        )
     )
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, event, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from data import knowledge, workspaces
+from data import contacts, knowledge, workspaces
 from data.answers.retrieval import KnowledgeIndex
 from data.clock import as_utc
 from data.db import session_scope
@@ -214,15 +214,17 @@ def open_batch(
     """Load what triage and the reply read about `messages` (locked by the caller, with
     their `conversations`), attach it to the session and return it."""
     contact_ids = sorted({m.contact_id for m in messages})
-    contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+    loaded = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
     batch = Batch(
         conversations={c.id: c for c in conversations},
-        contacts={c.id: c for c in contacts},
+        contacts={c.id: c for c in loaded},
         messages=list(messages),
         workspaces=[workspaces.get(session, w) for w in sorted({m.workspace_id for m in messages})],
     )
     batch.views = _recent(session, sorted(batch.conversations))
     session.info[_KEY] = batch
+    # Nothing in a chunk reads a contact back from the database after changing it.
+    session.info[contacts.BATCHED] = True
     # Rows added from here on make the loaded view of their conversation (or calendar) stale.
     for name in ("transient_to_pending", "detached_to_persistent"):
         event.listen(session, name, lambda _session, row: batch.added(row))
