@@ -37,10 +37,11 @@ def _add_form(user: SignedIn, workspace: Workspace, contact: Contact, conversati
     tomorrow = (utcnow().astimezone(ZoneInfo(workspace.timezone)) + timedelta(days=1)).date()
     with st.form(f"appointment.add.{cid}", border=False):
         title = st.text_input("Title", value="Appointment", key=f"appointment.title.{cid}")
-        left, mid, right = st.columns(3)
+        # Two to a row: the right panel is narrow, and three inputs cut the date short.
+        left, right = st.columns(2)
         day = left.date_input("Day", value=tomorrow, key=f"appointment.day.{cid}")
-        at = mid.time_input("Time", value=time(9, 0), step=900, key=f"appointment.time.{cid}")
-        minutes = right.selectbox("Minutes", DURATIONS, index=1, key=f"appointment.minutes.{cid}")
+        at = right.time_input("Time", value=time(9, 0), step=900, key=f"appointment.time.{cid}")
+        minutes = st.selectbox("Minutes", DURATIONS, index=1, key=f"appointment.minutes.{cid}")
         added = st.form_submit_button("Add appointment")
     if added:
         starts = _utc(day, at, workspace.timezone)
@@ -106,11 +107,9 @@ def appointments_panel(
     past = [a for a in booked if as_utc(a.ends_at) < now]
     st.caption("Upcoming" if upcoming else "No upcoming appointments.")
     for appointment in sorted(upcoming, key=lambda a: as_utc(a.starts_at)):
-        text, change = st.columns([3, 1])
-        text.markdown(_line(appointment, workspace.timezone))
+        st.markdown(_line(appointment, workspace.timezone))
         if appointment.status == AppointmentStatus.BOOKED:
-            with change:
-                _change_form(user, workspace, appointment)
+            _change_form(user, workspace, appointment)
     if past:
         st.caption("Past")
         for appointment in sorted(past, key=lambda a: as_utc(a.starts_at), reverse=True)[:10]:
