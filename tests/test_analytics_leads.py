@@ -21,12 +21,17 @@ plus a contact of another workspace, won and hot, at the same times, counted now
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from data.analytics import leads
-from tests.analytics_data import Rows, records, snapshot
+from tests.analytics_data import Rows, at, records, snapshot
 
 
 def _temperature(rows: Rows, contact, when: str, was: str, to: str) -> None:
@@ -209,3 +214,73 @@ def test_a_period_before_anyone_wrote_has_no_contacts(acme: Rows, engine: Engine
     assert records(leads.outcome_by_first_temperature(cursor, period)) == []
     assert records(leads.time_to_booking(cursor, period)) == [(0, None, None)]
     assert [row[1] for row in records(leads.funnel(cursor, period))] == [0, 0, 0, 0, 0, 0]
+
+
+def _replayed(changes: list[tuple], current: str, moment: datetime) -> str:
+    """The definition, contact by contact: the `to` of the latest change at or before the
+    moment, else the first change's `from`, else the current temperature."""
+    done = [c for c in changes if c[0] <= moment]
+    if done:
+        return done[-1][2]
+    return (changes[0][1] if changes else None) or current
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_temperature_over_time_and_at_first_contact_match_a_replay_contact_by_contact(
+    session: Session, engine: Engine, seed: int
+):
+    rng = random.Random(seed)
+    rows = Rows(session)
+    origin = at("2025-03-01 00:00")
+    moments = [origin + timedelta(hours=rng.randint(0, 240)) for _ in range(8)]
+    contacts = []
+    for _ in range(40):
+        start = rng.choice(moments) + timedelta(minutes=rng.choice([0, 0, 30, 59]))
+        current = rng.choice(leads.TEMPERATURES)
+        contact = rows.contact(start, temperature=current)
+        changes = []
+        for _ in range(rng.choice([0, 0, 1, 2, 4])):
+            when = rng.choice([start, *moments]) + timedelta(minutes=rng.choice([0, 0, 15, 61]))
+            was = rng.choice([None, *leads.TEMPERATURES])
+            data = {"to": rng.choice(leads.TEMPERATURES)} | ({"from_": was} if was else {})
+            event = rows.event("lead_temperature_changed", when, contact=contact, **data)
+            changes.append((when, was, data["to"], event.id))
+        changes.sort(key=lambda c: (c[0], c[3]))
+        contacts.append((start, current, changes))
+    session.commit()
+    cursor = snapshot(engine)
+
+    for grain in ("day", "week"):
+        period = rows.period("2025-03-03", "2025-03-09", grain=grain)
+        expected = []
+        for bucket, at_end in _bucket_ends(period):
+            counts = Counter(
+                _replayed(changes, current, at_end)
+                for start, current, changes in contacts
+                if start < at_end
+            )
+            expected += [(bucket, t, n) for t, n in sorted(counts.items())]
+        assert records(leads.temperature_over_time(cursor, period)) == expected
+
+    period = rows.period("2025-03-03", "2025-03-09")
+    first = Counter(
+        _replayed(changes, current, start + timedelta(hours=1))
+        for start, current, changes in contacts
+        if period.start <= start.replace(tzinfo=None) < period.end
+    )
+    frame = leads.outcome_by_first_temperature(cursor, period)
+    assert dict(zip(frame["temperature"], frame["contacts"], strict=True)) == first
+
+
+def _bucket_ends(period) -> list[tuple[str, datetime]]:
+    """Each bucket of the period and its end, aware UTC."""
+    zone = ZoneInfo(period.timezone)
+    days = [period.first_day + timedelta(days=n) for n in range(7)]
+    starts = sorted(
+        {d - timedelta(days=d.weekday()) if period.grain == "week" else d for d in days}
+    )
+    step = timedelta(days=7 if period.grain == "week" else 1)
+    return [
+        (s.isoformat(), datetime.combine(s + step, datetime.min.time(), zone).astimezone(UTC))
+        for s in starts
+    ]

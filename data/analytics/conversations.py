@@ -20,10 +20,10 @@ from data.analytics.period import Period, bucket, channel_filter, local, open_ho
 _STARTED = f"""
 started AS (
     SELECT v.id, v.channel,
-           least(v.created_at, coalesce(min(m.created_at), v.created_at)) AS started_at
-    FROM conversation v LEFT JOIN message m ON m.conversation_id = v.id
+           least(v.created_at, coalesce(f.message_at, v.created_at)) AS started_at,
+           f.inbound_at
+    FROM conversation v LEFT JOIN conversation_first f ON f.conversation_id = v.id
     WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
-    GROUP BY v.id, v.channel, v.created_at
 )"""
 
 _INBOUND = f"""
@@ -79,9 +79,7 @@ def ai_only_share(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataF
         WITH {_STARTED},
         cohort AS (
             SELECT s.id FROM started s
-            WHERE s.started_at >= $start AND s.started_at < $end
-              AND EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = s.id
-                          AND m.direction = 'inbound')
+            WHERE s.started_at >= $start AND s.started_at < $end AND s.inbound_at IS NOT NULL
         ),
         touched AS (
             SELECT DISTINCT conversation_id AS id FROM message
@@ -107,10 +105,9 @@ def after_hours_share(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.D
         f"""
         WITH {_INBOUND},
         flagged AS (
-            SELECT i.id, NOT EXISTS (SELECT 1 FROM open_hours h
-                                     WHERE i.created_at >= h.opens AND i.created_at < h.closes)
-                   AS after_hours
-            FROM inbound i
+            -- the interval opened last at or before the message (intervals do not overlap)
+            SELECT i.id, h.opens IS NULL OR i.created_at >= h.closes AS after_hours
+            FROM inbound i ASOF LEFT JOIN open_hours h ON i.created_at >= h.opens
         )
         SELECT count(*) AS customer_messages,
                count(*) FILTER (WHERE after_hours) AS after_hours,

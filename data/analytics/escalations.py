@@ -23,10 +23,9 @@ def escalation_rate(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.Dat
         cursor,
         f"""
         WITH started AS (
-            SELECT v.id, least(v.created_at, coalesce(min(m.created_at), v.created_at)) AS t
-            FROM conversation v LEFT JOIN message m ON m.conversation_id = v.id
+            SELECT v.id, least(v.created_at, coalesce(f.message_at, v.created_at)) AS t
+            FROM conversation v LEFT JOIN conversation_first f ON f.conversation_id = v.id
             WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
-            GROUP BY v.id, v.created_at
         ),
         escalated AS (
             SELECT DISTINCT conversation_id AS id FROM event

@@ -31,22 +31,15 @@ TEMPERATURES = ("hot", "warm", "cool", "cold")
 STAGES = ("new", "contacted", "quoted", "booked", "won")
 
 _CONTACTS = f"""
-firsts AS (
-    SELECT contact_id, min(created_at) AS first_message_at FROM message
-    WHERE workspace_id = $ws GROUP BY contact_id
-),
 contacts AS (
-    SELECT c.id, least(c.created_at, coalesce(fm.first_message_at, c.created_at)) AS created_at,
-           c.lead_temperature, c.lead_status,
-           (SELECT v.channel FROM conversation v WHERE v.contact_id = c.id
-            ORDER BY v.created_at, v.id LIMIT 1) AS channel
-    FROM contact c LEFT JOIN firsts fm ON fm.contact_id = c.id
+    SELECT c.id, least(c.created_at, coalesce(cf.message_at, c.created_at)) AS created_at,
+           c.lead_temperature, c.lead_status, cf.channel
+    FROM contact c LEFT JOIN contact_first cf ON cf.contact_id = c.id
     WHERE c.workspace_id = $ws
 ),
 filtered AS (SELECT * FROM contacts WHERE {channel_filter("channel")}),
 changes AS (
-    SELECT e.contact_id, e.created_at, e.to_value, e.from_value,
-           row_number() OVER (PARTITION BY e.contact_id ORDER BY e.created_at, e.id) AS n
+    SELECT e.id, e.contact_id, e.created_at, e.to_value, e.from_value
     FROM event e
     WHERE e.workspace_id = $ws AND e.kind = 'lead_temperature_changed'
       AND e.to_value IS NOT NULL
@@ -54,16 +47,22 @@ changes AS (
 
 
 def _as_of(moment: str) -> str:
-    """SQL: a filtered contact `f`'s temperature at `moment`."""
+    """SQL aggregate over a contact's rows of `changes ch`: its temperature at `moment` (the
+    latest change at or before it, else the first change's `from`; none if neither: then it
+    is the current temperature)."""
     return f"""coalesce(
-        (SELECT ch.to_value FROM changes ch WHERE ch.contact_id = f.id AND ch.created_at <= {moment}
-         ORDER BY ch.created_at DESC, ch.n DESC LIMIT 1),
-        (SELECT ch.from_value FROM changes ch WHERE ch.contact_id = f.id AND ch.n = 1),
-        f.lead_temperature)"""
+        arg_max(ch.to_value, (ch.created_at, ch.id)) FILTER (WHERE ch.created_at <= {moment}),
+        arg_min_null(ch.from_value, (ch.created_at, ch.id)))"""
 
 
 def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
-    """Columns: bucket (date), temperature, contacts."""
+    """Columns: bucket (date), temperature, contacts.
+
+    Computed as running totals rather than contact by contact at each bucket's end: a
+    contact adds one to a temperature once it has started (its first change's `from`, or
+    its current temperature if it has none), and each change moves one from the
+    temperature before it to the one after (a change before the contact's start counts at
+    the start); a bucket's figures are the totals at its end."""
     return query(
         cursor,
         f"""
@@ -79,12 +78,42 @@ def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> 
                          (now() AT TIME ZONE 'UTC')::TIMESTAMP) AS at_end
             FROM buckets
         ),
-        states AS (
-            SELECT e.bucket, {_as_of("e.at_end")} AS temperature
-            FROM ends e JOIN filtered f ON f.created_at < e.at_end
+        marks AS (SELECT at_end, min(bucket) AS bucket FROM ends GROUP BY at_end),
+        moves AS (
+            -- a contact counts once its start is before the end, a change once it is at or
+            -- before it: starts are placed a microsecond later
+            SELECT f.created_at + INTERVAL 1 MICROSECOND AS counted, f.lead_temperature,
+                   greatest(ch.created_at, f.created_at + INTERVAL 1 MICROSECOND) AS t,
+                   ch.to_value,
+                   coalesce(lag(ch.to_value) OVER w, ch.from_value, f.lead_temperature) AS before,
+                   row_number() OVER w = 1 AS first
+            FROM changes ch JOIN filtered f ON f.id = ch.contact_id
+            WINDOW w AS (PARTITION BY ch.contact_id ORDER BY ch.created_at, ch.id)
+        ),
+        steps AS (
+            SELECT created_at + INTERVAL 1 MICROSECOND AS t, lead_temperature AS temperature,
+                   1 AS n
+            FROM filtered
+            UNION ALL SELECT counted, lead_temperature, -1 FROM moves WHERE first
+            UNION ALL SELECT counted, before, 1 FROM moves WHERE first
+            UNION ALL SELECT t, before, -1 FROM moves
+            UNION ALL SELECT t, to_value, 1 FROM moves
+        ),
+        placed AS (
+            SELECT m.bucket, s.temperature, sum(s.n) AS n
+            FROM steps s ASOF JOIN marks m ON s.t <= m.at_end
+            GROUP BY ALL
+        ),
+        totals AS (
+            SELECT e.bucket, k.temperature,
+                   sum(coalesce(p.n, 0)) OVER (PARTITION BY k.temperature ORDER BY e.bucket)
+                       AS contacts
+            FROM ends e CROSS JOIN (SELECT DISTINCT temperature FROM placed) k
+                 LEFT JOIN placed p ON p.bucket = e.bucket AND p.temperature = k.temperature
         )
-        SELECT bucket, temperature, count(*) AS contacts
-        FROM states GROUP BY ALL ORDER BY bucket, temperature
+        SELECT bucket, temperature, contacts::BIGINT AS contacts
+        FROM totals WHERE contacts > 0
+        ORDER BY bucket, temperature
         """,
         period,
     )
@@ -96,12 +125,14 @@ def temperature_by_channel(cursor: duckdb.DuckDBPyConnection, period: Period) ->
     return query(
         cursor,
         f"""
-        WITH {_CONTACTS}
+        WITH {_CONTACTS},
+        wrote AS (
+            SELECT DISTINCT contact_id FROM message
+            WHERE workspace_id = $ws AND direction = 'inbound'
+              AND created_at >= $start AND created_at < $end
+        )
         SELECT f.channel, f.lead_temperature AS temperature, count(*) AS contacts
-        FROM filtered f
-        WHERE EXISTS (SELECT 1 FROM message m WHERE m.contact_id = f.id
-                      AND m.direction = 'inbound' AND m.created_at >= $start
-                      AND m.created_at < $end)
+        FROM filtered f JOIN wrote w ON w.contact_id = f.id
         GROUP BY ALL ORDER BY channel, temperature
         """,
         period,
@@ -114,9 +145,15 @@ def outcome_by_first_temperature(cursor: duckdb.DuckDBPyConnection, period: Peri
         cursor,
         f"""
         WITH {_CONTACTS},
+        cohort AS (SELECT * FROM filtered WHERE created_at >= $start AND created_at < $end),
+        changed AS (
+            SELECT f.id, {_as_of("f.created_at + INTERVAL 1 HOUR")} AS temperature
+            FROM cohort f JOIN changes ch ON ch.contact_id = f.id
+            GROUP BY f.id, f.created_at
+        ),
         first_states AS (
-            SELECT f.id, f.lead_status, {_as_of("f.created_at + INTERVAL 1 HOUR")} AS temperature
-            FROM filtered f WHERE f.created_at >= $start AND f.created_at < $end
+            SELECT c.lead_status, coalesce(x.temperature, c.lead_temperature) AS temperature
+            FROM cohort c LEFT JOIN changed x ON x.id = c.id
         )
         SELECT temperature, count(*) AS contacts,
                count(*) FILTER (WHERE lead_status IN ('booked', 'won')) AS booked_or_won,
@@ -136,40 +173,34 @@ _RANK = (
 
 def funnel(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Columns: stage, contacts, conversion (from the previous stage); then a Lost row."""
+    stages = ", ".join(f"('{stage}', {i})" for i, stage in enumerate(STAGES))
     frame = query(
         cursor,
         f"""
         WITH {_CONTACTS},
         cohort AS (SELECT * FROM filtered WHERE created_at >= $start AND created_at < $end),
+        moved AS (
+            SELECT contact_id, max({_RANK.format("to_value")}) AS rank FROM event
+            WHERE workspace_id = $ws AND kind = 'lead_status_changed' GROUP BY contact_id
+        ),
         reached AS (
-            SELECT c.id, c.lead_status,
-                   greatest({_RANK.format("c.lead_status")},
-                            coalesce((SELECT max({_RANK.format("e.to_value")}) FROM event e
-                                      WHERE e.contact_id = c.id
-                                        AND e.kind = 'lead_status_changed'), 0)) AS rank
-            FROM cohort c
+            SELECT greatest({_RANK.format("c.lead_status")}, coalesce(m.rank, 0)) AS rank,
+                   count(*) AS contacts
+            FROM cohort c LEFT JOIN moved m ON m.contact_id = c.id
+            GROUP BY ALL
         )
-        SELECT s.stage, s.i, count(r.id) AS contacts
-        FROM (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) - 1 AS i) s
-        LEFT JOIN reached r ON r.rank >= s.i
-        GROUP BY ALL ORDER BY s.i
+        SELECT s.stage, s.i, coalesce(sum(r.contacts), 0)::BIGINT AS contacts
+        FROM (VALUES {stages}) s(stage, i) LEFT JOIN reached r ON r.rank >= s.i
+        GROUP BY ALL
+        UNION ALL
+        SELECT 'lost', {len(STAGES)}, count(*) FILTER (WHERE lead_status = 'lost') FROM cohort
+        ORDER BY i
         """,
         period,
-        stages=list(STAGES),
     )
     previous = frame["contacts"].shift(1)
     frame["conversion"] = (frame["contacts"] / previous).where(previous > 0).round(4)
-    lost = query(
-        cursor,
-        f"""WITH {_CONTACTS}
-        SELECT count(*) AS lost FROM filtered
-        WHERE created_at >= $start AND created_at < $end AND lead_status = 'lost'""",
-        period,
-    )["lost"].iloc[0]
-    frame = pd.concat(
-        [frame, pd.DataFrame([{"stage": "lost", "i": 5, "contacts": lost, "conversion": None}])],
-        ignore_index=True,
-    )
+    frame.loc[frame["stage"] == "lost", "conversion"] = None
     return frame.drop(columns="i")
 
 

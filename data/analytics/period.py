@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import duckdb
 import pandas as pd
@@ -85,7 +86,10 @@ class Period:
 def query(
     cursor: duckdb.DuckDBPyConnection, sql: str, period: Period, **extra: object
 ) -> pd.DataFrame:
-    """Run `sql` with the period's parameters (those it names) and `extra`; a frame back."""
+    """Run `sql` with the period's parameters (those it names) and `extra`; a frame back.
+    SQL that uses `local()` gets the macro it needs defined on `cursor` first."""
+    if "local_time(" in sql:
+        cursor.execute(f"CREATE OR REPLACE TEMP MACRO local_time(t) AS {_local_time(period)}")
     given = {**period.params(), **extra}
     used = {name: value for name, value in given.items() if re.search(rf"\${name}\b", sql)}
     return cursor.execute(sql, used).df()
@@ -93,7 +97,41 @@ def query(
 
 def local(column: str) -> str:
     """SQL for a stored (naive UTC) time as wall-clock time in the workspace's zone."""
-    return f"timezone($tz, ({column})::TIMESTAMPTZ)"
+    return f"local_time({column})"
+
+
+#: How far before and after the period `local()` is plain arithmetic (weekly buckets start
+#: up to 6 days before the period; replies come up to 60 days after it).
+_LOCAL_BEFORE, _LOCAL_AFTER = timedelta(days=8), timedelta(days=62)
+
+
+def _local_time(period: Period) -> str:
+    """The body of `local_time(t)`: t plus the zone's UTC offset, one CASE branch per offset
+    in force around the period (converting through ICU per row costs ~15x more), and the
+    exact conversion outside that window."""
+    zone, lo, hi = period.hours.zone, period.start - _LOCAL_BEFORE, period.end + _LOCAL_AFTER
+
+    def offset(t: datetime) -> int:
+        return int(t.replace(tzinfo=UTC).astimezone(zone).utcoffset().total_seconds())
+
+    changes, t = [(lo, offset(lo))], lo
+    while t < hi:
+        step = min(t + timedelta(days=1), hi)
+        if offset(step) != changes[-1][1]:
+            before, after = t, step  # the change is in (before, after]: halve to the second
+            while after - before > timedelta(seconds=1):
+                middle = before + (after - before) / 2
+                before, after = (
+                    (middle, after) if offset(middle) == changes[-1][1] else (before, middle)
+                )
+            changes.append((after.replace(microsecond=0), offset(after)))
+        t = step
+    exact = "timezone('{}', t::TIMESTAMPTZ)".format(period.timezone.replace("'", "''"))
+    branches = [f"WHEN t < TIMESTAMP '{lo}' OR t >= TIMESTAMP '{hi}' THEN {exact}"]
+    for (_, seconds), (until, _) in pairwise(changes):
+        branches.append(f"WHEN t < TIMESTAMP '{until}' THEN t + INTERVAL ({seconds}) SECOND")
+    branches.append(f"ELSE t + INTERVAL ({changes[-1][1]}) SECOND")
+    return "CASE " + " ".join(branches) + " END"
 
 
 def bucket(column: str) -> str:
@@ -102,29 +140,37 @@ def bucket(column: str) -> str:
 
 
 def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: int = 60) -> None:
-    """Register `open_hours(opens, closes)`: the business's opening intervals (naive UTC)
-    from the period's start until `days_after` days past its end (a reply can come later)."""
+    """Register `open_hours(opens, closes, length, before)`: the business's opening
+    intervals (naive UTC; overlapping ranges merged, so an hour counts once) from the
+    period's start until `days_after` days past its end (a reply can come later), with each
+    interval's seconds and the open seconds of the intervals before it."""
     ranges = []
     day = period.first_day - timedelta(days=1)
     while day <= period.last_day + timedelta(days=days_after):
         ranges += period.hours.ranges_on(day)
         day += timedelta(days=1)
     rows: list[list[datetime]] = []
-    for opens, closes in sorted(ranges):  # overlapping ranges merged: an hour counts once
+    for opens, closes in sorted(ranges):
         opens, closes = (t.astimezone(UTC).replace(tzinfo=None) for t in (opens, closes))
         if rows and opens <= rows[-1][1]:
             rows[-1][1] = max(rows[-1][1], closes)
         else:
             rows.append([opens, closes])
     frame = pd.DataFrame(rows, columns=["opens", "closes"]).astype("datetime64[us]")
+    frame["length"] = (frame["closes"] - frame["opens"]).dt.total_seconds()
+    frame["before"] = frame["length"].cumsum() - frame["length"]
     cursor.register("open_hours", frame)
 
 
-def business_seconds(start: str, finish: str) -> str:
-    """SQL for the seconds of opening hours between two times (needs `open_hours`)."""
-    return f"""(SELECT coalesce(sum(greatest(0, epoch(least({finish}, h.closes))
-                  - epoch(greatest({start}, h.opens)))), 0)
-               FROM open_hours h WHERE h.opens < {finish} AND h.closes > {start})"""
+def open_seconds(moment: str, interval: str) -> str:
+    """SQL for the seconds of opening hours from the first interval of `open_hours` until
+    `moment`, where `interval` is the alias of `ASOF LEFT JOIN open_hours {interval} ON
+    {moment} >= {interval}.opens` (the interval open last at or before it). The business
+    time between two moments is the difference of theirs."""
+    return (
+        f"coalesce({interval}.before + least(epoch({moment}) - epoch({interval}.opens), "
+        f"{interval}.length), 0)"
+    )
 
 
 def channel_filter(column: str) -> str:

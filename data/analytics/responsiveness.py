@@ -18,43 +18,49 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from data.analytics.period import Period, business_seconds, channel_filter, open_hours, query
+from data.analytics.period import Period, channel_filter, open_hours, open_seconds, query
 
 _SPANS = f"""
 firsts AS (
-    SELECT m.conversation_id, min(m.created_at) AS asked
-    FROM message m JOIN conversation v ON v.id = m.conversation_id
-    WHERE m.workspace_id = $ws AND m.direction = 'inbound' AND {channel_filter("v.channel")}
-    GROUP BY m.conversation_id
-    HAVING min(m.created_at) >= $start AND min(m.created_at) < $end
+    SELECT f.conversation_id, f.inbound_at AS asked
+    FROM conversation_first f JOIN conversation v ON v.id = f.conversation_id
+    WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
+      AND f.inbound_at >= $start AND f.inbound_at < $end
+),
+replies AS (
+    SELECT f.conversation_id,
+           min(r.created_at) FILTER (WHERE r.sender_kind = 'ai'
+                                     AND coalesce(r.purpose, '') <> 'alert') AS ai,
+           min(r.created_at) FILTER (WHERE r.sender_kind = 'operator') AS person
+    FROM firsts f JOIN message r ON r.conversation_id = f.conversation_id
+    WHERE r.workspace_id = $ws AND r.direction = 'outbound' AND r.created_at >= $start
+      AND r.created_at >= f.asked
+    GROUP BY f.conversation_id
 ),
 spans AS (
-    SELECT 'AI' AS responder, f.asked AS since,
-           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = f.conversation_id
-            AND r.direction = 'outbound' AND r.sender_kind = 'ai'
-            AND coalesce(r.purpose, '') <> 'alert' AND r.created_at >= f.asked) AS answered
-    FROM firsts f
+    SELECT 'AI' AS responder, f.asked AS since, r.ai AS answered
+    FROM firsts f LEFT JOIN replies r USING (conversation_id)
     UNION ALL
-    SELECT 'Person', f.asked,
-           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = f.conversation_id
-            AND r.direction = 'outbound' AND r.sender_kind = 'operator'
-            AND r.created_at >= f.asked)
-    FROM firsts f
+    SELECT 'Person', f.asked, r.person FROM firsts f LEFT JOIN replies r USING (conversation_id)
 )"""
 
 _ESCALATIONS = f"""
 escalations AS (
-    SELECT e.conversation_id, e.created_at AS since
+    SELECT e.id, e.conversation_id, e.created_at AS since
     FROM event e JOIN conversation v ON v.id = e.conversation_id
     WHERE e.workspace_id = $ws AND e.kind = 'escalated'
       AND e.created_at >= $start AND e.created_at < $end AND {channel_filter("v.channel")}
 ),
+answers AS (
+    SELECT x.id, min(r.created_at) AS answered
+    FROM escalations x JOIN message r ON r.conversation_id = x.conversation_id
+    WHERE r.workspace_id = $ws AND r.direction = 'outbound' AND r.sender_kind = 'operator'
+      AND r.created_at >= $start AND r.created_at >= x.since
+    GROUP BY x.id
+),
 spans AS (
-    SELECT 'Person after escalation' AS responder, x.since,
-           (SELECT min(r.created_at) FROM message r WHERE r.conversation_id = x.conversation_id
-            AND r.direction = 'outbound' AND r.sender_kind = 'operator'
-            AND r.created_at >= x.since) AS answered
-    FROM escalations x
+    SELECT 'Person after escalation' AS responder, x.since, a.answered
+    FROM escalations x LEFT JOIN answers a USING (id)
 )"""
 
 _RESOLUTIONS = f"""
@@ -67,11 +73,10 @@ closes AS (
 ),
 spans AS (
     SELECT 'Resolution' AS responder,
-           least(v.created_at, coalesce((SELECT min(m.created_at) FROM message m
-                                         WHERE m.conversation_id = c.conversation_id),
-                                        v.created_at)) AS since,
+           least(v.created_at, coalesce(f.message_at, v.created_at)) AS since,
            c.closed AS answered
     FROM closes c JOIN conversation v ON v.id = c.conversation_id
+         LEFT JOIN conversation_first f ON f.conversation_id = c.conversation_id
 )"""
 
 
@@ -81,10 +86,14 @@ def _summary(cursor: duckdb.DuckDBPyConnection, period: Period, spans: str) -> p
         cursor,
         f"""
         WITH {spans},
+        replied AS (SELECT * FROM spans WHERE answered IS NOT NULL),
         measured AS (
-            SELECT responder, epoch(answered - since) / 60 AS minutes,
-                   {business_seconds("since", "answered")} / 60 AS business_minutes
-            FROM spans WHERE answered IS NOT NULL
+            SELECT s.responder, epoch(s.answered - s.since) / 60 AS minutes,
+                   greatest(0, {open_seconds("s.answered", "b")}
+                               - {open_seconds("s.since", "a")}) / 60 AS business_minutes
+            FROM replied s
+            ASOF LEFT JOIN open_hours a ON s.since >= a.opens
+            ASOF LEFT JOIN open_hours b ON s.answered >= b.opens
         ),
         counted AS (SELECT responder, count(*) AS asked FROM spans GROUP BY responder)
         SELECT c.responder, c.asked, count(m.minutes) AS answered,

@@ -38,7 +38,10 @@ CHANGE_MARGIN = timedelta(minutes=5)
 MESSAGE_RECHECK = timedelta(days=1)
 CHUNK_ROWS = 200_000
 
-#: Times are naive UTC; `timezone(zone, t::TIMESTAMPTZ)` gives local wall-clock time.
+#: Times are naive UTC; `period.local()` gives local wall-clock time. The last two tables
+#: are kept up to date from the others as rows arrive, so that no dashboard query has to
+#: group the whole message table: each conversation's first message and first customer
+#: message, and each contact's first message and first conversation (their channel).
 _SCHEMA = """
 CREATE TABLE message (
     id BIGINT PRIMARY KEY, workspace_id BIGINT, conversation_id BIGINT, contact_id BIGINT,
@@ -55,7 +58,43 @@ CREATE TABLE conversation (
 CREATE TABLE contact (
     id BIGINT PRIMARY KEY, workspace_id BIGINT, lead_status VARCHAR, lead_temperature VARCHAR,
     opted_out_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP);
+CREATE TABLE conversation_first (
+    conversation_id BIGINT PRIMARY KEY, message_at TIMESTAMP, inbound_at TIMESTAMP);
+CREATE TABLE contact_first (
+    contact_id BIGINT PRIMARY KEY, message_at TIMESTAMP, conversation_at TIMESTAMP,
+    conversation_id BIGINT, channel VARCHAR);
 """
+
+#: How rows arriving in `incoming` update the two derived tables (times never change, so
+#: rows read again leave them as they were).
+_DERIVE = {
+    "message": [
+        """INSERT INTO conversation_first
+           SELECT conversation_id, min(created_at),
+                  min(created_at) FILTER (WHERE direction = 'inbound')
+           FROM incoming GROUP BY conversation_id
+           ON CONFLICT (conversation_id) DO UPDATE SET
+               message_at = least(message_at, excluded.message_at),
+               inbound_at = least(inbound_at, excluded.inbound_at)""",
+        """INSERT INTO contact_first (contact_id, message_at)
+           SELECT contact_id, min(created_at) FROM incoming GROUP BY contact_id
+           ON CONFLICT (contact_id) DO UPDATE SET
+               message_at = least(message_at, excluded.message_at)""",
+    ],
+    "conversation": [
+        """INSERT INTO contact_first (contact_id, conversation_at, conversation_id, channel)
+           SELECT contact_id, min(created_at), arg_min(id, (created_at, id)),
+                  arg_min(channel, (created_at, id))
+           FROM incoming GROUP BY contact_id
+           ON CONFLICT (contact_id) DO UPDATE SET
+               conversation_at = excluded.conversation_at,
+               conversation_id = excluded.conversation_id, channel = excluded.channel
+           WHERE contact_first.conversation_id IS NULL
+              OR excluded.conversation_at < contact_first.conversation_at
+              OR (excluded.conversation_at = contact_first.conversation_at
+                  AND excluded.conversation_id < contact_first.conversation_id)""",
+    ],
+}
 
 
 def _message_query(after_id: int) -> Select:
@@ -168,7 +207,7 @@ class Snapshot:
             if self._went_back(source):
                 # The database was restored or emptied under us: start again.
                 since = None
-                for table in _TIME_COLUMNS:
+                for table in (*_TIME_COLUMNS, "conversation_first", "contact_first"):
                     self.connection.execute(f"DELETE FROM {table}")
             recent = self.refreshed_at if since is not None else None
             for table, query, margin in (
@@ -238,13 +277,21 @@ class Snapshot:
         return frame
 
     def _load(self, table: str, frame: pd.DataFrame, replace: bool) -> None:
+        """Rows into `table`, and what they change in the derived tables, at once."""
         self.connection.register("incoming", frame)
         try:
             columns = ", ".join(frame.columns)
             verb = "INSERT OR REPLACE" if replace else "INSERT"
+            self.connection.begin()
             self.connection.execute(
                 f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming"
             )
+            for statement in _DERIVE.get(table, ()):
+                self.connection.execute(statement)
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
         finally:
             self.connection.unregister("incoming")
 
