@@ -41,6 +41,7 @@ from data.db import dispose_engines, get_engine
 from data.inbox import COMMON_TERM_MATCHES, list_inbox
 from data.migrate import upgrade
 from data.models import Contact, Conversation, Message
+from data.search import indexes_lifted
 from data.thread import thread_page
 
 WARMUP_RUNS = 5
@@ -247,7 +248,8 @@ def run_one(
     """Generate `size` conversations into the empty database at `url`, then time the queries."""
     print(f"[{backend} {size:,}] migrating and generating ...", flush=True)
     upgrade(url)
-    generated = generate_workspace(url, size, 10)
+    with indexes_lifted(get_engine(url)):  # rebuilt once after: ~10x faster on SQLite
+        generated = generate_workspace(url, size, 10)
     analyze_seconds = vacuum_analyze(url, sqlite_analyze)
     print(
         f"[{backend} {size:,}] {generated['rows']:,} rows in {generated['seconds']:.1f}s "

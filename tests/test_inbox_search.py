@@ -19,7 +19,7 @@ from data.inbound import InboundMessage, receive
 from data.inbox import list_inbox
 from data.migrate import alembic_config, upgrade
 from data.models import Contact, Conversation, Message
-from data.search import ESCAPE, contains_pattern, fts_trigrams, phone_digits
+from data.search import ESCAPE, contains_pattern, fts_trigrams, indexes_lifted, phone_digits
 from tests.conftest import (
     NO_POSTGRES,
     create_postgres_database,
@@ -392,3 +392,14 @@ def test_the_search_indexes_come_off_and_back_on_postgres() -> None:
     finally:
         dispose_engines()
         drop_postgres_database(admin_url, name)
+
+
+def test_a_bulk_load_with_the_indexes_lifted_is_searchable_after(session: Session, ws) -> None:
+    with indexes_lifted(session.get_bind()):
+        text_in(session, "loaded while lifted: tankless unit", sender="+15125550177")
+        session.commit()
+    assert len(_ids(session, ws.id, "tankless unit")) == 1
+    text_in(session, "and the triggers are back: expansion tank", sender="+15125550178")
+    session.commit()
+    assert len(_ids(session, ws.id, "expansion tank")) == 1
+    _check_fts(session)
