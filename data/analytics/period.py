@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -105,11 +106,9 @@ def local(column: str) -> str:
 _LOCAL_BEFORE, _LOCAL_AFTER = timedelta(days=8), timedelta(days=62)
 
 
-def _local_time(period: Period) -> str:
-    """The body of `local_time(t)`: t plus the zone's UTC offset, one CASE branch per offset
-    in force around the period (converting through ICU per row costs ~15x more), and the
-    exact conversion outside that window."""
-    zone, lo, hi = period.hours.zone, period.start - _LOCAL_BEFORE, period.end + _LOCAL_AFTER
+def utc_offsets(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offsets (seconds) in force between two naive UTC times: [(from, offset)],
+    the first from `lo`, each next from the second its offset changes."""
 
     def offset(t: datetime) -> int:
         return int(t.replace(tzinfo=UTC).astimezone(zone).utcoffset().total_seconds())
@@ -126,6 +125,15 @@ def _local_time(period: Period) -> str:
                 )
             changes.append((after.replace(microsecond=0), offset(after)))
         t = step
+    return changes
+
+
+def _local_time(period: Period) -> str:
+    """The body of `local_time(t)`: t plus the zone's UTC offset, one CASE branch per offset
+    in force around the period (converting through ICU per row costs ~4x more), and the
+    exact conversion outside that window."""
+    lo, hi = period.start - _LOCAL_BEFORE, period.end + _LOCAL_AFTER
+    changes = utc_offsets(period.hours.zone, lo, hi)
     exact = "timezone('{}', t::TIMESTAMPTZ)".format(period.timezone.replace("'", "''"))
     branches = [f"WHEN t < TIMESTAMP '{lo}' OR t >= TIMESTAMP '{hi}' THEN {exact}"]
     for (_, seconds), (until, _) in pairwise(changes):
@@ -139,11 +147,11 @@ def bucket(column: str) -> str:
     return f"date_trunc($grain, {local(column)})::DATE"
 
 
-def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: int = 60) -> None:
-    """Register `open_hours(opens, closes, length, before)`: the business's opening
-    intervals (naive UTC; overlapping ranges merged, so an hour counts once) from the
-    period's start until `days_after` days past its end (a reply can come later), with each
-    interval's seconds and the open seconds of the intervals before it."""
+def opening_intervals(period: Period, days_after: int = 60) -> pd.DataFrame:
+    """The business's opening intervals (columns opens, closes: naive UTC; overlapping
+    ranges merged, so an hour counts once) from the period's start until `days_after` days
+    past its end (a reply can come later), with each interval's seconds (`length`) and the
+    open seconds of the intervals before it (`before`)."""
     ranges = []
     day = period.first_day - timedelta(days=1)
     while day <= period.last_day + timedelta(days=days_after):
@@ -159,7 +167,12 @@ def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: in
     frame = pd.DataFrame(rows, columns=["opens", "closes"]).astype("datetime64[us]")
     frame["length"] = (frame["closes"] - frame["opens"]).dt.total_seconds()
     frame["before"] = frame["length"].cumsum() - frame["length"]
-    cursor.register("open_hours", frame)
+    return frame
+
+
+def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: int = 60) -> None:
+    """Register `open_hours(opens, closes, length, before)`: `opening_intervals()`."""
+    cursor.register("open_hours", opening_intervals(period, days_after))
 
 
 def open_seconds(moment: str, interval: str) -> str:
