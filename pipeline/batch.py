@@ -1,7 +1,5 @@
-"""Working a chunk of claimed inbound messages in one transaction: the conversations and
-messages are locked with one statement each (conversations first, in ascending id order, as
-every job that changes a conversation's messages locks them), and what triage and the reply
-read about them is loaded once for the whole chunk instead of once per message.
+"""What a chunk of claimed inbound messages (`pipeline.chunks`, one transaction) reads about
+them, loaded once for the whole chunk instead of once per message.
 
 Per message, the pipeline read its conversation, contact, workspace, recent history, the
 calendar and the knowledge base's version, and checked for newer messages and earlier
@@ -18,32 +16,22 @@ a moment earlier: they are untriaged and get their own turn."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Engine, event, func
+from sqlalchemy import event, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from data import contacts, knowledge, workspaces
 from data.answers.retrieval import KnowledgeIndex
 from data.clock import as_utc
-from data.db import session_scope
 from data.models import Appointment, Contact, Conversation, Message, Workspace
 from data.scheduling import HORIZON_DAYS
 from data.vocab import AppointmentStatus, Direction, SenderKind
-from pipeline.claims import release, worker_id
 
-log = logging.getLogger("inbox.pipeline.batch")
-
-#: Messages per transaction. A chunk holds its conversations' locks until it commits, and
-#: ingest's UPDATE of such a conversation (a new message in it) waits meanwhile: at a few ms
-#: a message this keeps the wait well under a second, while the per-chunk reads and the
-#: commit are shared by enough messages to cost little each.
-CHUNK = 25
 #: Recent messages loaded per conversation: the reply's context reads the 45 latest up to
 #: the message answered (`reply_context.HISTORY + BURST_MAX`, three times over for the rows
 #: it filters out), with a few more for messages of the same chunk.
@@ -187,27 +175,6 @@ def batch_of(session: Session) -> Batch | None:
     return session.info.get(_KEY)
 
 
-def lock(
-    session: Session, message_ids: Sequence[int], conversation_ids: Iterable[int]
-) -> tuple[list[Conversation], list[Message]]:
-    """Lock the conversations (ascending ids, one statement: PostgreSQL locks rows in the
-    ORDER BY's order, so two chunks cannot wait on each other in a cycle), then the
-    messages (ascending ids too)."""
-    conversations = session.exec(
-        select(Conversation)
-        .where(col(Conversation.id).in_(sorted(set(conversation_ids))))
-        .order_by(col(Conversation.id))
-        .with_for_update()
-    ).all()
-    messages = session.exec(
-        select(Message)
-        .where(col(Message.id).in_(sorted(message_ids)))
-        .order_by(col(Message.id))
-        .with_for_update()
-    ).all()
-    return list(conversations), list(messages)
-
-
 def open_batch(
     session: Session, conversations: Sequence[Conversation], messages: Sequence[Message]
 ) -> Batch:
@@ -255,85 +222,3 @@ def _recent(session: Session, conversation_ids: list[int]) -> dict[int, _View]:
             view.rows = view.rows[1:]
             view.truncated = True
     return views
-
-
-class Claimed(NamedTuple):
-    """A message this process leased, and its conversation (locked before it)."""
-
-    id: int
-    conversation_id: int
-
-
-def chunks(claimed: Sequence[Claimed], size: int = CHUNK) -> Iterator[list[Claimed]]:
-    for start in range(0, len(claimed), size):
-        yield list(claimed[start : start + size])
-
-
-def begin(
-    session: Session, claimed: Sequence[Claimed], still_due: Callable[[Message], bool]
-) -> list[Message]:
-    """Lock `claimed` and their conversations and open a batch over them; returns those
-    still due and still leased to this process (an expired lease may have passed to another
-    one), in claim order. Finished ones still leased to this process are let go."""
-    conversations, messages = lock(
-        session, [c.id for c in claimed], [c.conversation_id for c in claimed]
-    )
-    owner = worker_id()
-    ours = []
-    for message in messages:
-        if message.lease_owner != owner:
-            continue
-        if still_due(message):
-            ours.append(message)
-        else:  # finished meanwhile (a newer message of its burst took the reply over)
-            release(message)
-            session.add(message)
-    if ours:
-        open_batch(session, conversations, ours)
-    order = {c.id: n for n, c in enumerate(claimed)}
-    return sorted(ours, key=lambda m: order[m.id])
-
-
-def work(
-    engine: Engine,
-    chunk: Sequence[Claimed],
-    still_due: Callable[[Message], bool],
-    handle: Callable[[Session, list[Message]], None],
-) -> Exception | None:
-    """`handle` the messages of `chunk` that are still due, in one transaction. If that
-    fails, each message gets a transaction of its own, so that one bad message does not
-    hold back the others (it keeps its lease and is tried again when the lease expires).
-    Returns the first failure, for the job to report after the rest of its work."""
-    try:
-        _in_one_transaction(engine, chunk, still_due, handle)
-        return None
-    except Exception as error:
-        if len(chunk) == 1:
-            return error
-        log.warning(
-            "a chunk of %d messages failed (%s); handling them one at a time",
-            len(chunk),
-            error,
-        )
-    first: Exception | None = None
-    for item in chunk:
-        try:
-            _in_one_transaction(engine, [item], still_due, handle)
-        except Exception as error:
-            if first is None:
-                first = error
-            else:
-                log.exception("message %s failed; it is tried again later", item.id)
-    return first
-
-
-def _in_one_transaction(
-    engine: Engine,
-    chunk: Sequence[Claimed],
-    still_due: Callable[[Message], bool],
-    handle: Callable[[Session, list[Message]], None],
-) -> None:
-    with session_scope(engine, write=True) as session:
-        messages = begin(session, chunk, still_due)
-        if messages:
-            handle(session, messages)

@@ -3,7 +3,7 @@ backend, the context is read in one short transaction, the answer is computed ou
 transaction (the backend may take seconds), and the outcome is written in a second one that
 checks again that the message is still due, still this process's, and still the newest of
 its burst. The offline responder needs no network, so its replies are worked out and written
-in chunks of messages, one transaction each (`pipeline.batch`), with the same checks. At most
+in chunks of messages, one transaction each (`pipeline.chunks`), with the same checks. At most
 one AI reply per inbound message: checked here and enforced by a unique index."""
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from data.events import Actor
 from data.models import Contact, Conversation, Message, Workspace
 from data.scheduling import SLOT_LENGTH, free_slots, is_free
 from data.vocab import EscalationReason, LeadTemperature
-from pipeline import ai, batch
-from pipeline.batch import Claimed
+from pipeline import ai, batch, chunks
+from pipeline.chunks import Claimed
 from pipeline.claims import claim_inbound, locked_if_still_ours, release
 from pipeline.reply_context import (
     already_answered,
@@ -65,11 +65,7 @@ def reply_due(engine: Engine, limit: int = BATCH) -> int:
         for item in claimed:
             handle(engine, item.id)
         return len(claimed)
-    failure = None
-    for chunk in batch.chunks(claimed):
-        failure = batch.work(engine, chunk, _still_due, _answer_all) or failure
-    if failure is not None:
-        raise failure
+    chunks.run(engine, claimed, _still_due, _answer_all)
     return len(claimed)
 
 

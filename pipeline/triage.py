@@ -26,9 +26,9 @@ from data.models import Contact, Conversation, Message, Workspace
 from data.outbox import STAFF_PURPOSES
 from data.settings import get_settings
 from data.vocab import REPLYABLE_CHANNELS, Direction, EscalationReason, LeadTemperature
-from pipeline import ai, batch
+from pipeline import ai, batch, chunks
 from pipeline import reply as reply_job
-from pipeline.batch import Claimed
+from pipeline.chunks import Claimed
 from pipeline.claims import claim_inbound, release
 
 log = logging.getLogger("inbox.pipeline.triage")
@@ -49,25 +49,22 @@ def message_text(message: Message) -> str:
 
 
 def triage_due(engine: Engine, limit: int = BATCH) -> int:
-    """Triage what is waiting, a chunk of messages per transaction (`pipeline.batch`);
+    """Triage what is waiting, a chunk of messages per transaction (`pipeline.chunks`);
     returns how many messages this process claimed."""
     with session_scope(engine, write=True) as session:
         claimed = [
             (Claimed(m.id, m.conversation_id), message_text(m))
             for m in claim_inbound(session, _untriaged(), col(Message.created_at), limit)
         ]
-    failure = None
-    for start in range(0, len(claimed), batch.CHUNK):
-        failure = _triage_chunk(engine, claimed[start : start + batch.CHUNK]) or failure
-    if failure is not None:
-        raise failure
-    return len(claimed)
-
-
-def _triage_chunk(engine: Engine, chunk: list[tuple[Claimed, str]]) -> Exception | None:
-    # Scored outside the transaction: the AI backend, when it scores, is a network call.
-    scores = {c.id: ai.sentiment(text, vader.score(text)) if text else None for c, text in chunk}
+    texts = dict(claimed)
+    scores: dict[int, float | None] = {}
     offline = ai.backend() is None
+
+    def score(chunk: list[Claimed]) -> None:
+        # Outside the transaction: the AI backend, when it scores, is a network call.
+        for c in chunk:
+            text = texts[c]
+            scores[c.id] = ai.sentiment(text, vader.score(text)) if text else None
 
     def handle(session: Session, messages: list[Message]) -> None:
         # Every message first, then the replies, as if triage and the reply job had each run
@@ -84,7 +81,8 @@ def _triage_chunk(engine: Engine, chunk: list[tuple[Claimed, str]]) -> Exception
                 # instead of claiming the message again for the reply job.
                 reply_job.answer_now(session, message)
 
-    return batch.work(engine, [c for c, _ in chunk], _is_untriaged, handle)
+    chunks.run(engine, list(texts), _is_untriaged, handle, before=score)
+    return len(claimed)
 
 
 def _is_untriaged(message: Message) -> bool:
