@@ -28,7 +28,7 @@ def _local(times: pd.Series, period: Period) -> pd.Series:
 def _bucket(times: pd.Series, period: Period) -> pd.Series:
     day = _local(times, period).dt.normalize()
     if period.grain == "week":
-        day = day - pd.to_timedelta(day.dt.weekday, unit="D")
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     return day
 
 
@@ -187,7 +187,7 @@ def volume(f: Frames, period: Period) -> pd.DataFrame:
 
 def heatmap(f: Frames, period: Period) -> pd.DataFrame:
     t = _local(_inbound(f, period)["created_at"], period)
-    frame = t.groupby([t.dt.weekday + 1, t.dt.hour]).size()
+    frame = t.groupby([t.dt.day_of_week + 1, t.dt.hour]).size()
     frame = frame.rename_axis(["weekday", "hour"]).rename("customer_messages").reset_index()
     return frame.sort_values(["weekday", "hour"], ignore_index=True)
 
