@@ -162,3 +162,34 @@ def test_a_refresh_reads_again_the_last_day_of_messages_only(session: Session, e
 
 def test_the_process_keeps_one_snapshot_per_database(engine: Engine):
     assert snapshot_for(engine) is snapshot_for(engine)
+
+
+def test_first_messages_and_first_conversations_are_kept_up_to_date_as_rows_arrive(
+    session: Session, engine: Engine
+):
+    rows = Rows(session)
+    now = utcnow()
+
+    def ago(hours: int):
+        return now - timedelta(hours=hours)
+
+    contact = rows.contact(ago(3))
+    sms = rows.conversation(contact, "sms", ago(2))
+    rows.message(sms, ago(2), "ai")
+    session.commit()
+    snapshot = Snapshot(engine)
+    snapshot.fresh()
+    # later rows with earlier times (a conversation brought in with its history)
+    email = rows.conversation(contact, "email", ago(3))
+    rows.message(email, ago(3))
+    rows.message(sms, ago(1))
+    session.commit()
+
+    cursor = snapshot.fresh(max_age=0)
+    naive = {hours: ago(hours).replace(tzinfo=None) for hours in (1, 2, 3)}
+    assert cursor.execute(
+        "SELECT conversation_id, message_at, inbound_at FROM conversation_first ORDER BY 1"
+    ).fetchall() == [(sms.id, naive[2], naive[1]), (email.id, naive[3], naive[3])]
+    assert cursor.execute(
+        "SELECT contact_id, message_at, conversation_id, channel FROM contact_first"
+    ).fetchall() == [(contact.id, naive[3], email.id, "email")]
