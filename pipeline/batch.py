@@ -181,7 +181,14 @@ def open_batch(
     """Load what triage and the reply read about `messages` (locked by the caller, with
     their `conversations`), attach it to the session and return it."""
     contact_ids = sorted({m.contact_id for m in messages})
-    loaded = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+    # Locked now, in id order, rather than by the chunk's first UPDATE of each: two chunks
+    # (two processes) changing the same two customers in opposite orders would deadlock.
+    loaded = session.exec(
+        select(Contact)
+        .where(col(Contact.id).in_(contact_ids))
+        .order_by(col(Contact.id))
+        .with_for_update(key_share=True)
+    ).all()
     batch = Batch(
         conversations={c.id: c for c in conversations},
         contacts={c.id: c for c in loaded},

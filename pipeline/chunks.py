@@ -130,9 +130,11 @@ def begin(
         select(Conversation)
         .where(col(Conversation.id).in_(sorted({c.conversation_id for c in chunk})))
         # PostgreSQL locks the rows in the ORDER BY's order: two waiting chunks cannot wait
-        # on each other in a cycle.
+        # on each other in a cycle. NO KEY UPDATE, as an UPDATE takes: it excludes the other
+        # pipeline workers but not ingest's INSERT of a new message (its foreign key check
+        # takes KEY SHARE on the conversation).
         .order_by(col(Conversation.id))
-        .with_for_update(skip_locked=not wait)
+        .with_for_update(skip_locked=not wait, key_share=True)
     ).all()
     held = {c.id for c in conversations}
     skipped = [c for c in chunk if c.conversation_id not in held]
@@ -140,7 +142,7 @@ def begin(
         select(Message)
         .where(col(Message.id).in_(sorted(c.id for c in chunk if c.conversation_id in held)))
         .order_by(col(Message.id))
-        .with_for_update()
+        .with_for_update(key_share=True)
     ).all()
     owner = worker_id()
     ours = []
