@@ -167,11 +167,12 @@ def direct_reader(url: str) -> Any:
         CREATE VIEW message AS SELECT id, workspace_id, conversation_id, contact_id, channel,
             direction, sender_kind, status, json_extract_string(meta::VARCHAR, '$.purpose')
             AS purpose, segments, sentiment, created_at{t} AS created_at FROM op.message;
-        CREATE VIEW conversation AS SELECT id, workspace_id, contact_id, channel, status,
-            created_at{t} AS created_at FROM op.conversation;
-        CREATE VIEW conversation_first AS SELECT conversation_id, min(created_at) AS message_at,
-            min(created_at) FILTER (WHERE direction = 'inbound') AS inbound_at
-            FROM message GROUP BY conversation_id;
+        CREATE VIEW conversation AS SELECT v.id, v.workspace_id, v.contact_id, v.channel,
+            v.created_at{t} AS created_at, f.first_message_at, f.first_inbound_at
+            FROM op.conversation v LEFT JOIN (
+                SELECT conversation_id, min(created_at) AS first_message_at,
+                       min(created_at) FILTER (WHERE direction = 'inbound') AS first_inbound_at
+                FROM message GROUP BY conversation_id) f ON f.conversation_id = v.id;
         CREATE VIEW event AS SELECT id, workspace_id, conversation_id, contact_id, kind,
             created_at{t} AS created_at FROM op.event;""")
     return db
@@ -266,7 +267,7 @@ def study(backend: str, url: str, runs: int, full: bool) -> tuple[list[str], lis
     snapshot.refresh()
     idle = (time.perf_counter() - started) * 1000
     cursor = snapshot.fresh(max_age=1e9)
-    tables = ("message", "event", "conversation", "contact", "conversation_first", "contact_first")
+    tables = ("message", "event", "conversation", "contact")
     frames = {t: cursor.execute(f"SELECT * FROM {t}").df() for t in tables}
     lines = [
         f"{backend}: {sizes[0]:,} messages, {sizes[1]:,} events. Snapshot first load "

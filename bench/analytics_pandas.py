@@ -1,5 +1,5 @@
 """Every dashboard figure of `data/analytics` computed with pandas, for bench/analytics.py to
-time against DuckDB: same inputs (frames of the snapshot's tables, derived ones included),
+time against DuckDB: same inputs (frames of the snapshot's tables, kept columns included),
 same definitions, same columns. Each function is the plain pandas way: filter, merge,
 group, and `merge_asof` / `searchsorted` where a time lookup is needed."""
 
@@ -48,9 +48,8 @@ def _share(part: float, whole: float, digits: int = 4) -> float | None:
 
 
 def _contacts(f: Frames, period: Period) -> pd.DataFrame:
-    first = f["contact_first"][["contact_id", "message_at", "channel"]]
-    c = _ws(f["contact"], period).merge(first, left_on="id", right_on="contact_id", how="left")
-    c["start"] = c[["created_at", "message_at"]].min(axis=1)
+    c = _ws(f["contact"], period).copy()
+    c["start"] = c[["created_at", "first_message_at"]].min(axis=1)
     return c if period.channel is None else c[c["channel"] == period.channel]
 
 
@@ -160,10 +159,7 @@ def _started(f: Frames, period: Period) -> pd.DataFrame:
     v = _ws(f["conversation"], period)
     if period.channel is not None:
         v = v[v["channel"] == period.channel]
-    first = f["conversation_first"]
-    v = v.merge(first, left_on="id", right_on="conversation_id", how="left")
-    v["started_at"] = v[["created_at", "message_at"]].min(axis=1)
-    return v
+    return v.assign(started_at=v[["created_at", "first_message_at"]].min(axis=1))
 
 
 def _inbound(f: Frames, period: Period) -> pd.DataFrame:
@@ -194,7 +190,7 @@ def heatmap(f: Frames, period: Period) -> pd.DataFrame:
 
 def ai_only_share(f: Frames, period: Period) -> pd.DataFrame:
     s = _started(f, period)
-    cohort = s.loc[_in(s["started_at"], period) & s["inbound_at"].notna(), "id"]
+    cohort = s.loc[_in(s["started_at"], period) & s["first_inbound_at"].notna(), "id"]
     m, e = _ws(f["message"], period), _ws(f["event"], period)
     touched = set(m.loc[m["sender_kind"] == "operator", "conversation_id"])
     touched |= set(e.loc[e["kind"].isin(["escalated", "taken_over"]), "conversation_id"])
@@ -272,10 +268,11 @@ def _first_after(
 
 
 def first_response(f: Frames, period: Period) -> pd.DataFrame:
-    first = f["conversation_first"]
-    first = first[first["conversation_id"].isin(_conversations_on(f, period))]
-    firsts = first.loc[_in(first["inbound_at"], period), ["conversation_id", "inbound_at"]]
-    firsts = firsts.rename(columns={"inbound_at": "since"}).reset_index(drop=True)
+    v = _ws(f["conversation"], period)
+    v = v[_in(v["first_inbound_at"], period) & v["id"].isin(_conversations_on(f, period))]
+    firsts = pd.DataFrame(
+        {"conversation_id": v["id"].values, "since": v["first_inbound_at"].values}
+    )
     m = _ws(f["message"], period)
     m = m[(m["direction"] == "outbound") & (m["created_at"] >= period.start)]
     ai = m[(m["sender_kind"] == "ai") & (m["purpose"].fillna("") != "alert")]

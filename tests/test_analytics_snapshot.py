@@ -188,8 +188,8 @@ def test_first_messages_and_first_conversations_are_kept_up_to_date_as_rows_arri
     cursor = snapshot.fresh(max_age=0)
     naive = {hours: ago(hours).replace(tzinfo=None) for hours in (1, 2, 3)}
     assert cursor.execute(
-        "SELECT conversation_id, message_at, inbound_at FROM conversation_first ORDER BY 1"
+        "SELECT id, first_message_at, first_inbound_at FROM conversation ORDER BY id"
     ).fetchall() == [(sms.id, naive[2], naive[1]), (email.id, naive[3], naive[3])]
     assert cursor.execute(
-        "SELECT contact_id, message_at, conversation_id, channel FROM contact_first"
+        "SELECT id, first_message_at, first_conversation_id, channel FROM contact"
     ).fetchall() == [(contact.id, naive[3], email.id, "email")]

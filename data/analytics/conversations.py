@@ -19,11 +19,9 @@ from data.analytics.period import Period, bucket, channel_filter, local, open_ho
 
 _STARTED = f"""
 started AS (
-    SELECT v.id, v.channel,
-           least(v.created_at, coalesce(f.message_at, v.created_at)) AS started_at,
-           f.inbound_at
-    FROM conversation v LEFT JOIN conversation_first f ON f.conversation_id = v.id
-    WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
+    SELECT id, channel, least(created_at, coalesce(first_message_at, created_at)) AS started_at,
+           first_inbound_at AS inbound_at
+    FROM conversation WHERE workspace_id = $ws AND {channel_filter("channel")}
 )"""
 
 _INBOUND = f"""

@@ -23,9 +23,8 @@ def escalation_rate(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.Dat
         cursor,
         f"""
         WITH started AS (
-            SELECT v.id, least(v.created_at, coalesce(f.message_at, v.created_at)) AS t
-            FROM conversation v LEFT JOIN conversation_first f ON f.conversation_id = v.id
-            WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
+            SELECT id, least(created_at, coalesce(first_message_at, created_at)) AS t
+            FROM conversation WHERE workspace_id = $ws AND {channel_filter("channel")}
         ),
         escalated AS (
             SELECT DISTINCT conversation_id AS id FROM event

@@ -25,17 +25,16 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from data.analytics.period import Period, channel_filter, query
+from data.analytics.period import Period, bucket, channel_filter, query
 
 TEMPERATURES = ("hot", "warm", "cool", "cold")
 STAGES = ("new", "contacted", "quoted", "booked", "won")
 
 _CONTACTS = f"""
 contacts AS (
-    SELECT c.id, least(c.created_at, coalesce(cf.message_at, c.created_at)) AS created_at,
-           c.lead_temperature, c.lead_status, cf.channel
-    FROM contact c LEFT JOIN contact_first cf ON cf.contact_id = c.id
-    WHERE c.workspace_id = $ws
+    SELECT id, least(created_at, coalesce(first_message_at, created_at)) AS created_at,
+           lead_temperature, lead_status, channel
+    FROM contact WHERE workspace_id = $ws
 ),
 filtered AS (SELECT * FROM contacts WHERE {channel_filter("channel")}),
 changes AS (
@@ -78,7 +77,10 @@ def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> 
                          (now() AT TIME ZONE 'UTC')::TIMESTAMP) AS at_end
             FROM buckets
         ),
-        marks AS (SELECT at_end, min(bucket) AS bucket FROM ends GROUP BY at_end),
+        bounds AS (
+            SELECT min(bucket) AS first, min(at_end) AS first_end, max(at_end) AS last_end
+            FROM ends
+        ),
         moves AS (
             -- a contact counts once its start is before the end, a change once it is at or
             -- before it: starts are placed a microsecond later
@@ -100,8 +102,11 @@ def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> 
             UNION ALL SELECT t, to_value, 1 FROM moves
         ),
         placed AS (
-            SELECT m.bucket, s.temperature, sum(s.n) AS n
-            FROM steps s ASOF JOIN marks m ON s.t <= m.at_end
+            -- the first bucket whose end is at or after the step (ends are local midnights)
+            SELECT CASE WHEN s.t <= b.first_end THEN b.first
+                        ELSE {bucket("s.t - INTERVAL 1 MICROSECOND")} END AS bucket,
+                   s.temperature, sum(s.n) AS n
+            FROM steps s, bounds b WHERE s.t <= b.last_end
             GROUP BY ALL
         ),
         totals AS (

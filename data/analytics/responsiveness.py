@@ -22,10 +22,9 @@ from data.analytics.period import Period, channel_filter, open_hours, open_secon
 
 _SPANS = f"""
 firsts AS (
-    SELECT f.conversation_id, f.inbound_at AS asked
-    FROM conversation_first f JOIN conversation v ON v.id = f.conversation_id
-    WHERE v.workspace_id = $ws AND {channel_filter("v.channel")}
-      AND f.inbound_at >= $start AND f.inbound_at < $end
+    SELECT id AS conversation_id, first_inbound_at AS asked FROM conversation
+    WHERE workspace_id = $ws AND {channel_filter("channel")}
+      AND first_inbound_at >= $start AND first_inbound_at < $end
 ),
 replies AS (
     SELECT f.conversation_id,
@@ -73,10 +72,9 @@ closes AS (
 ),
 spans AS (
     SELECT 'Resolution' AS responder,
-           least(v.created_at, coalesce(f.message_at, v.created_at)) AS since,
+           least(v.created_at, coalesce(v.first_message_at, v.created_at)) AS since,
            c.closed AS answered
     FROM closes c JOIN conversation v ON v.id = c.conversation_id
-         LEFT JOIN conversation_first f ON f.conversation_id = c.conversation_id
 )"""
 
 

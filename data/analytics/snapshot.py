@@ -38,10 +38,11 @@ CHANGE_MARGIN = timedelta(minutes=5)
 MESSAGE_RECHECK = timedelta(days=1)
 CHUNK_ROWS = 200_000
 
-#: Times are naive UTC; `period.local()` gives local wall-clock time. The last two tables
-#: are kept up to date from the others as rows arrive, so that no dashboard query has to
-#: group the whole message table: each conversation's first message and first customer
-#: message, and each contact's first message and first conversation (their channel).
+#: Times are naive UTC; `period.local()` gives local wall-clock time. The `first_*` and
+#: `channel` columns of conversation and contact are not copied but kept up to date from the
+#: rows that arrive, so that no dashboard query has to group the message table or join
+#: another: each conversation's first message and first customer message, each contact's
+#: first message and first conversation (whose channel is the contact's).
 _SCHEMA = """
 CREATE TABLE message (
     id BIGINT PRIMARY KEY, workspace_id BIGINT, conversation_id BIGINT, contact_id BIGINT,
@@ -54,45 +55,45 @@ CREATE TABLE event (
 CREATE TABLE conversation (
     id BIGINT PRIMARY KEY, workspace_id BIGINT, contact_id BIGINT, channel VARCHAR,
     status VARCHAR, managed_by VARCHAR, escalation_reason VARCHAR, created_at TIMESTAMP,
-    escalated_at TIMESTAMP, closed_at TIMESTAMP, updated_at TIMESTAMP);
+    escalated_at TIMESTAMP, closed_at TIMESTAMP, updated_at TIMESTAMP,
+    first_message_at TIMESTAMP, first_inbound_at TIMESTAMP);
 CREATE TABLE contact (
     id BIGINT PRIMARY KEY, workspace_id BIGINT, lead_status VARCHAR, lead_temperature VARCHAR,
-    opted_out_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP);
-CREATE TABLE conversation_first (
-    conversation_id BIGINT PRIMARY KEY, message_at TIMESTAMP, inbound_at TIMESTAMP);
-CREATE TABLE contact_first (
-    contact_id BIGINT PRIMARY KEY, message_at TIMESTAMP, conversation_at TIMESTAMP,
-    conversation_id BIGINT, channel VARCHAR);
+    opted_out_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP,
+    first_message_at TIMESTAMP, first_conversation_at TIMESTAMP,
+    first_conversation_id BIGINT, channel VARCHAR);
 """
 
-#: How rows arriving in `incoming` update the two derived tables (times never change, so
-#: rows read again leave them as they were).
+#: What rows arriving in `incoming` change in the kept columns (times never change, so rows
+#: read again leave them as they were). A message may come before its conversation or
+#: contact: the row is then started with the kept columns only, and completed when it comes.
 _DERIVE = {
     "message": [
-        """INSERT INTO conversation_first
+        """INSERT INTO conversation (id, first_message_at, first_inbound_at)
            SELECT conversation_id, min(created_at),
                   min(created_at) FILTER (WHERE direction = 'inbound')
            FROM incoming GROUP BY conversation_id
-           ON CONFLICT (conversation_id) DO UPDATE SET
-               message_at = least(message_at, excluded.message_at),
-               inbound_at = least(inbound_at, excluded.inbound_at)""",
-        """INSERT INTO contact_first (contact_id, message_at)
+           ON CONFLICT (id) DO UPDATE SET
+               first_message_at = least(first_message_at, excluded.first_message_at),
+               first_inbound_at = least(first_inbound_at, excluded.first_inbound_at)""",
+        """INSERT INTO contact (id, first_message_at)
            SELECT contact_id, min(created_at) FROM incoming GROUP BY contact_id
-           ON CONFLICT (contact_id) DO UPDATE SET
-               message_at = least(message_at, excluded.message_at)""",
+           ON CONFLICT (id) DO UPDATE SET
+               first_message_at = least(first_message_at, excluded.first_message_at)""",
     ],
     "conversation": [
-        """INSERT INTO contact_first (contact_id, conversation_at, conversation_id, channel)
+        """INSERT INTO contact (id, first_conversation_at, first_conversation_id, channel)
            SELECT contact_id, min(created_at), arg_min(id, (created_at, id)),
                   arg_min(channel, (created_at, id))
            FROM incoming GROUP BY contact_id
-           ON CONFLICT (contact_id) DO UPDATE SET
-               conversation_at = excluded.conversation_at,
-               conversation_id = excluded.conversation_id, channel = excluded.channel
-           WHERE contact_first.conversation_id IS NULL
-              OR excluded.conversation_at < contact_first.conversation_at
-              OR (excluded.conversation_at = contact_first.conversation_at
-                  AND excluded.conversation_id < contact_first.conversation_id)""",
+           ON CONFLICT (id) DO UPDATE SET
+               first_conversation_at = excluded.first_conversation_at,
+               first_conversation_id = excluded.first_conversation_id,
+               channel = excluded.channel
+           WHERE contact.first_conversation_id IS NULL
+              OR excluded.first_conversation_at < contact.first_conversation_at
+              OR (excluded.first_conversation_at = contact.first_conversation_at
+                  AND excluded.first_conversation_id < contact.first_conversation_id)""",
     ],
 }
 
@@ -207,7 +208,7 @@ class Snapshot:
             if self._went_back(source):
                 # The database was restored or emptied under us: start again.
                 since = None
-                for table in (*_TIME_COLUMNS, "conversation_first", "contact_first"):
+                for table in _TIME_COLUMNS:
                     self.connection.execute(f"DELETE FROM {table}")
             recent = self.refreshed_at if since is not None else None
             for table, query, margin in (
@@ -281,10 +282,14 @@ class Snapshot:
         self.connection.register("incoming", frame)
         try:
             columns = ", ".join(frame.columns)
-            verb = "INSERT OR REPLACE" if replace else "INSERT"
+            if table in ("conversation", "contact"):  # their kept columns stay
+                update = ", ".join(f"{c} = excluded.{c}" for c in frame.columns if c != "id")
+                verb, after = "INSERT", f"ON CONFLICT (id) DO UPDATE SET {update}"
+            else:
+                verb, after = "INSERT OR REPLACE" if replace else "INSERT", ""
             self.connection.begin()
             self.connection.execute(
-                f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming"
+                f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming {after}"
             )
             for statement in _DERIVE.get(table, ()):
                 self.connection.execute(statement)
