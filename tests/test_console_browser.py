@@ -10,19 +10,15 @@ at the end), and are copied to INBOX_SCREENSHOT_DIR when it is set."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -42,24 +38,15 @@ from data.vocab import (
     SenderKind,
 )
 from inbox.processes import console_command
+from tests.browser import NEEDS_BROWSER, chromium, free_port, product_env, serving
 from tests.factories import text_in
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[1]
 AI_NUMBER = "+15125550100"  # the demo's SMS number
 LIVE = 3_000  # ms: the issue's "within 2-3 seconds"
 # Read at import: the suite's autouse fixture removes INBOX_* variables while a test runs.
 COPY_TO = os.environ.get("INBOX_SCREENSHOT_DIR")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Chromium at {CHROMIUM}"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("playwright") is None,
-        reason="needs the playwright package (pip install -e '.[dev]')",
-    ),
-]
+pytestmark = NEEDS_BROWSER
 
 
 @dataclass
@@ -71,22 +58,6 @@ class Console:
     shots: Path
     log: Path
     live: list[tuple[str, float]] = field(default_factory=list)  # what showed, after seconds
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -104,47 +75,25 @@ def console(
         logins = seed(session).logins
         session.commit()
     operator = next(login for login in logins if login.role == "operator")
-    home = base / "home"
-    home.mkdir()
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("INBOX_")},
-        "INBOX_DATABASE_URL": url,
-        "INBOX_LOG_LEVEL": "WARNING",
-        "HOME": str(home),
-    }
-    log_path = base / "console.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        console_command("127.0.0.1", port),
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def healthy() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(log_path.read_text())
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok"
-        except httpx.HTTPError:
-            return False
-
     state = Console(
-        f"http://127.0.0.1:{port}", engine, operator.email, operator.password, shots, log_path
+        f"http://127.0.0.1:{port}",
+        engine,
+        operator.email,
+        operator.password,
+        shots,
+        base / "console.log",
     )
     try:
-        wait_until(healthy, 30, "the console to answer /_stcore/health")
-        yield state
+        with serving(
+            console_command("127.0.0.1", port),
+            product_env(url, base / "home"),
+            f"{state.url}/_stcore/health",
+            state.log,
+            "the console",
+        ):
+            yield state
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         engine.dispose()
         dispose_engines()
         if COPY_TO:
@@ -167,28 +116,8 @@ def console(
 
 @pytest.fixture(scope="module")
 def browser(console: Console) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    old_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(console.shots.parent / "home")  # nothing written to the real home
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        if old_home is None:
-            os.environ.pop("HOME", None)
-        else:
-            os.environ["HOME"] = old_home
+    with chromium(console.shots.parent / "home") as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """Inbound email through the real ingest app, on SQLite and PostgreSQL: Mailgun (fully parsed
 and raw MIME), SendGrid Inbound Parse (parsed and raw) and raw RFC 5322 posts, each built from
 a hand-written .eml fixture and signed as the provider signs. What is checked is what lands in
-the database: the message, its thread, its meta, and nothing at all when a post is refused."""
+the database: the message, its thread, its meta, and nothing at all when a post is refused.
+Forged and replayed posts: test_attack_webhook_signatures.py."""
 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -106,27 +106,6 @@ def test_mailguns_own_stripped_text_is_what_gets_stored(client, session) -> None
     assert "wrote:" in message.meta["full_text"]
 
 
-def test_a_replayed_mailgun_token_is_refused_with_403_and_stores_nothing(client, session) -> None:
-    post = mailgun_post(eml("no_message_id.eml"), token="a" * 50)
-    assert client.post("/webhooks/email/mailgun", **post).status_code == 200
-    replay = mailgun_post(eml("outlook_reply.eml"), token="a" * 50)
-    response = client.post("/webhooks/email/mailgun", **replay)
-    assert response.status_code == 403 and "already used" in response.json()["detail"]
-    assert len(messages(session)) == 1
-
-
-def test_a_forged_mailgun_signature_is_refused_with_403(client, session) -> None:
-    post = mailgun_post(eml("gmail_reply.eml"), key="not-the-signing-key")
-    assert client.post("/webhooks/email/mailgun", **post).status_code == 403
-    assert messages(session) == []
-
-
-def test_a_stale_mailgun_timestamp_is_refused_with_403(client, session) -> None:
-    post = mailgun_post(eml("gmail_reply.eml"), timestamp=str(int(time.time()) - 3600))
-    response = client.post("/webhooks/email/mailgun", **post)
-    assert response.status_code == 403 and "Stale" in response.json()["detail"]
-
-
 def test_a_mailgun_post_for_an_address_we_dont_have_is_answered_406_so_mailgun_stops_retrying(
     client, session
 ) -> None:
@@ -191,14 +170,6 @@ def test_a_malformed_mailgun_post_is_answered_406_and_writes_nothing(client, ses
     assert "does not start with header fields" in response.json()["detail"]
     assert messages(session) == []
     assert count(session, WebhookNonce) == 0  # the token is not used up: a retry may pass
-
-
-def test_a_forged_mailgun_post_is_refused_before_its_content_is_judged(client, session) -> None:
-    post = mailgun_mime_post(eml("malformed.eml"))
-    post["content"] = post["content"].replace(
-        b'name="signature"\r\n\r\n', b'name="signature"\r\n\r\n0'
-    )
-    assert client.post("/webhooks/email/mailgun", **post).status_code == 403
 
 
 # --------------------------------------------------------------------------- SendGrid
@@ -269,12 +240,6 @@ def test_a_sendgrid_post_for_an_address_we_dont_have_is_404(client, session) -> 
     post["content"] = post["content"].replace(OURS.encode(), b"sales@elsewhere.example")
     response = client.post("/webhooks/email/sendgrid", auth=AUTH, **post)
     assert response.status_code == 404 and messages(session) == []
-
-
-def test_a_sendgrid_post_without_the_webhook_secret_is_refused_with_403(client, session) -> None:
-    post = sendgrid_post(eml("outlook_reply.eml"))
-    response = client.post("/webhooks/email/sendgrid", auth=("inbox", "guess"), **post)
-    assert response.status_code == 403 and messages(session) == []
 
 
 # --------------------------------------------------------------------------- raw MIME
@@ -363,16 +328,6 @@ def test_the_to_parameter_delivers_a_message_addressed_elsewhere(client, session
 def test_a_raw_message_for_an_address_we_dont_have_is_404(client, session) -> None:
     response = raw_post(client, eml("gmail_reply.eml"), to="nobody@brightwater.example")
     assert response.status_code == 404 and messages(session) == []
-
-
-def test_a_raw_post_with_a_wrong_secret_is_refused_before_its_content_is_judged(client) -> None:
-    response = client.post(
-        "/webhooks/email/raw",
-        content=eml("malformed.eml"),
-        headers={"Content-Type": "message/rfc822"},
-        auth=("inbox", "guess"),
-    )
-    assert response.status_code == 403
 
 
 def test_a_raw_post_that_is_not_a_message_is_415(client, session) -> None:

@@ -5,16 +5,9 @@ test-output/ (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -25,36 +18,12 @@ from data.demo.seed import seed
 from data.events import Actor
 from data.migrate import upgrade
 from data.models import Contact, Conversation, Message
+from tests.browser import NEEDS_BROWSER, chromium, free_port, ingest_process, wait_until
 
-CHROMIUM = "/usr/bin/chromium"
 DEMO_KEY = "wk_brightwater_demo"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output"
-ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Chromium at {CHROMIUM}"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("playwright") is None,
-        reason="needs the playwright package (pip install -e '.[dev]')",
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+pytestmark = NEEDS_BROWSER
 
 
 @pytest.fixture
@@ -68,85 +37,35 @@ def demo_db(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     dispose_engines()
 
 
-@pytest.fixture
-def ingest(demo_db, tmp_path: Path) -> Iterator[str]:
-    url, engine = demo_db
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def allow_origin(engine: Engine, origin: str) -> None:
+    """Seed the demo, and let its widget answer pages served from `origin`."""
     with Session(engine) as session:
         seed(session)
         channel = webchat.widget_channel(session, DEMO_KEY)
         assert channel is not None
         origins = channel.config.get("allowed_origins", [])
-        channel.config = {**channel.config, "allowed_origins": [*origins, base]}
+        channel.config = {**channel.config, "allowed_origins": [*origins, origin]}
         session.add(channel)
         session.commit()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("INBOX_")},
-        "INBOX_DATABASE_URL": url,
-        "INBOX_LOG_LEVEL": "WARNING",
-        "HOME": str(tmp_path),
-    }
-    log = (tmp_path / "ingest.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "inbox", "ingest", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
-    def healthy() -> bool:
-        if process.poll() is not None:
-            raise AssertionError((tmp_path / "ingest.log").read_text())
-        try:
-            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
 
-    try:
-        wait_until(healthy, 30, "ingest to answer /healthz")
+@pytest.fixture
+def ingest(demo_db, tmp_path: Path) -> Iterator[str]:
+    url, engine = demo_db
+    port = free_port()
+    allow_origin(engine, f"http://127.0.0.1:{port}")
+    with ingest_process(url, tmp_path, tmp_path / "ingest.log", port) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    home = tmp_path / "home"
-    home.mkdir()
-    old_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(home)  # the browser writes nothing to the real home
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                ],
-            )
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-            context.close()
-            browser.close()
-    finally:
-        if old_home is None:
-            os.environ.pop("HOME", None)
-        else:
-            os.environ["HOME"] = old_home
+    with chromium(tmp_path / "home") as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
 
 
 def shot(page, name: str) -> None:
