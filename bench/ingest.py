@@ -117,23 +117,34 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve(command: list[str], env: dict[str, str], cwd: Path, port: int) -> Iterator[str]:
+def serve(
+    command: list[str], env: dict[str, str], cwd: Path, port: int, log: Path | None = None
+) -> Iterator[str]:
     """Run a server process (its own session) until the block ends; yields its base URL once
-    /healthz answers 200."""
+    /healthz answers 200. With `log`, its output goes to that file (a long run's tracebacks
+    would fill an unread pipe and block the server)."""
     base = f"http://127.0.0.1:{port}"
+    out = log.open("wb") if log else subprocess.PIPE
     process = subprocess.Popen(
         command,
         cwd=cwd,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if log is None else out,
+        stderr=out if log is None else subprocess.STDOUT,
         start_new_session=True,
     )
+    if log is not None:
+        out.close()  # the child holds its own copy
+
+    def output() -> str:
+        text = log.read_bytes() if log else process.stderr.read()
+        return text.decode(errors="replace")[-2000:]
+
     try:
         deadline = time.monotonic() + READY_SECONDS
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"{command} exited: {process.stderr.read().decode()[-2000:]}")
+                raise SystemExit(f"{command} exited: {output()}")
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break

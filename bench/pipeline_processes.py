@@ -18,9 +18,12 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def pipelines(url: str, count: int, workdir: Path, name: str) -> Iterator[list[subprocess.Popen]]:
-    """`count` `inbox pipeline` processes (each in its own session), stopped afterwards."""
-    env = clean_env(INBOX_DATABASE_URL=url, INBOX_LOG_LEVEL="WARNING")
+def pipelines(
+    url: str, count: int, workdir: Path, name: str, **settings: str
+) -> Iterator[list[subprocess.Popen]]:
+    """`count` `inbox pipeline` processes (each in its own session), stopped afterwards; each
+    logs to `workdir/<name>-<i>.log`. `settings` (INBOX_* variables) override the defaults."""
+    env = clean_env(**{"INBOX_DATABASE_URL": url, "INBOX_LOG_LEVEL": "WARNING", **settings})
     processes = []
     for i in range(count):
         log = (workdir / f"{name}-{i}.log").open("wb")

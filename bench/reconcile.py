@@ -5,7 +5,8 @@ Used by the end-to-end soak (`bench/e2e.py`) and by the fault tests
 each function returns the offending rows (empty = the invariant holds), so a caller can assert
 `== []` / `== {}` or print PASS/FAIL with examples.
 
-- stored once: every provider id ingest answered 2xx for is one inbound row (`stored_counts`);
+- stored once: every provider id ingest answered 2xx for is one inbound row (`stored_counts`;
+  call transcripts are calls, not messages: `stored_call_counts`);
 - triaged once: every inbound message has `triaged_at` (`untriaged`), and no conversation
   counts more sentiment samples than it has inbound messages (`over_sampled`: each triage adds
   one sample, so a message triaged twice shows up here);
@@ -31,7 +32,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from data.models import Conversation, Event, Message
+from data.models import Call, Conversation, Event, Message
 from data.vocab import DeliveryStatus, Direction, EventKind, SenderKind
 
 #: What the log sender (`pipeline/senders/log.py`) writes for each message it sends, at INFO.
@@ -64,6 +65,27 @@ def stored_counts(
                 )
                 .group_by(Message.provider_id),
                 workspace_id,
+            )
+        ).all()
+        found.update({str(pid): int(n) for pid, n in rows})
+    return {pid: found.get(pid, 0) for pid in wanted}
+
+
+def stored_call_counts(
+    session: Session, provider_ids: Iterable[str], workspace_id: int | None = None
+) -> dict[str, int]:
+    """How many calls carry each of `provider_ids` (call transcripts are stored as calls)."""
+    wanted = list(dict.fromkeys(provider_ids))
+    found: Counter[str] = Counter()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = session.exec(
+            _scoped(
+                select(Call.provider_id, func.count())
+                .where(col(Call.provider_id).in_(chunk))
+                .group_by(Call.provider_id),
+                workspace_id,
+                Call,
             )
         ).all()
         found.update({str(pid): int(n) for pid, n in rows})

@@ -41,6 +41,10 @@ class SimulationReport:
     status_counts: dict[int, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     accepted_ids: list[str] = field(default_factory=list)
+    #: When each accepted request went out (provider id -> `time.time()` just before the
+    #: HTTP request; a web chat message's after its session was opened), so a caller can time
+    #: what happens to the message downstream (the end-to-end soak: until its reply is sent).
+    accepted_at: dict[str, float] = field(default_factory=dict)
     error_counts: dict[str, int] = field(default_factory=dict)
     channel: str = ""
     target_rate: float = 0.0
@@ -155,6 +159,7 @@ class _Runner:
                     self.status_counts[failed.status] += 1
                 return
             headers = {**headers, "Authorization": f"Bearer {token}"}
+        sent_at = time.time()
         started = time.perf_counter()
         try:
             response = await self.client.request(
@@ -173,6 +178,7 @@ class _Runner:
         if response.is_success:
             self.report.accepted += 1
             self.report.accepted_ids.append(request.provider_id)
+            self.report.accepted_at[request.provider_id] = sent_at
         else:
             self.report.rejected += 1
 
