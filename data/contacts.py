@@ -14,7 +14,7 @@ from data.clock import utcnow
 from data.db import insert_returning
 from data.events import Actor
 from data.models import Contact, Event
-from data.search import ESCAPE, contains_pattern
+from data.search import ESCAPE, clean_term, contains_pattern
 from data.vocab import EventKind, LeadStatus, LeadTemperature
 
 #: Set (True) in `session.info` by a caller that changes many contacts in one transaction
@@ -326,6 +326,8 @@ def clear_manual_temperature(session: Session, contact: Contact, actor: Actor) -
 
 def search(session: Session, workspace_id: int, text: str, limit: int = 20) -> list[Contact]:
     """Contacts whose name, phone or email contains `text` (case-insensitive)."""
+    if text.strip() and not clean_term(text):
+        return []
     pattern = contains_pattern(text)
     return list(
         session.exec(

@@ -31,6 +31,7 @@ from data.search import (
     ESCAPE,
     FTS_TABLES,
     MIN_INDEXED_LENGTH,
+    clean_term,
     contains_pattern,
     fts_trigrams,
     phone_digits,
@@ -74,7 +75,10 @@ def list_inbox(
 ) -> list[InboxRow]:
     """A page of the inbox, newest activity first. Page on with `before` = the last row's
     (last_message_at, conversation_id): keyset paging stays fast however deep it goes."""
-    term = _Term(search, session) if search and search.strip() else None
+    cleaned = clean_term(search or "")
+    if search and search.strip() and not cleaned:
+        return []  # only unsearchable characters were typed: nothing matches them
+    term = _Term(cleaned, session) if cleaned else None
     matches = None
     if term is not None and term.indexable:
         matches = _matching_conversations(session, workspace_id, term)

@@ -19,7 +19,7 @@ from data.answers.retrieval import Entry, KnowledgeIndex
 from data.clock import utcnow
 from data.events import Actor
 from data.models import KnowledgeEntry
-from data.search import ESCAPE, contains_pattern
+from data.search import ESCAPE, clean_term, contains_pattern
 from data.vocab import EventKind
 
 MAX_QUESTION = 1000
@@ -190,6 +190,8 @@ def list_entries(
     if enabled_only:
         query = query.where(col(KnowledgeEntry.enabled).is_(True))
     if search and search.strip():
+        if not clean_term(search):
+            return []
         pattern = contains_pattern(search)
         query = query.where(
             or_(

@@ -1,16 +1,26 @@
 """Text search in queries: a user's words as a case-insensitive "contains" pattern, with the
 LIKE wildcards they type taken literally (searching "50%" finds "50%", not everything); phone
-numbers typed the way people write them; and the substring indexes that serve the inbox
+numbers typed the way people write them; what a person may type cleaned first (control
+characters and broken Unicode dropped, the length capped, see `clean_term`); and the substring
+indexes that serve the inbox
 search (migration 0005): pg_trgm GIN indexes on PostgreSQL, FTS5 trigram tables on SQLite."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
 ESCAPE = "\\"
+
+#: The longest search term read; the rest is ignored. Longer terms match nothing more in an
+#: inbox, and cost time (100 KB of varied text took 5 s on SQLite's trigram index).
+MAX_TERM_LENGTH = 200
+#: Control characters (NUL is refused by PostgreSQL and ends FTS5's string) and lone
+#: surrogates (which no database encoding can store).
+_UNSEARCHABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 #: The shortest term the trigram indexes can serve (one trigram); shorter ones scan.
 MIN_INDEXED_LENGTH = 3
@@ -34,9 +44,23 @@ FTS_TABLES = {
 _FTS_SHADOWS = ("_data", "_idx", "_config", "_docsize", "_content")
 
 
+def clean_term(text: str) -> str:
+    """What a person typed into a search box, as it is searched: control characters and lone
+    surrogates dropped, tabs and line breaks as spaces, trimmed, at most MAX_TERM_LENGTH
+    characters. Empty when nothing searchable was typed."""
+    cleaned = _UNSEARCHABLE.sub("", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+    return cleaned.strip()[:MAX_TERM_LENGTH].strip()
+
+
+def is_truncated(text: str) -> bool:
+    """Whether `clean_term(text)` leaves out some of what was typed (for the console to say)."""
+    return len(_UNSEARCHABLE.sub("", text).strip()) > MAX_TERM_LENGTH
+
+
 def contains_pattern(text: str) -> str:
-    """`text` as an ILIKE pattern matching values that contain it; use with escape=ESCAPE."""
-    literal = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """`text` (cleaned with `clean_term`) as an ILIKE pattern matching values that contain it;
+    use with escape=ESCAPE."""
+    literal = clean_term(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
 
 

@@ -1,8 +1,11 @@
-"""One workspace never sees another's data: every query helper in data/ that takes a
-workspace id returns only that workspace's rows, even when handed another workspace's ids.
+"""An operator of one workspace never reaches another's data. In data/: every query helper
+that takes a workspace id returns only that workspace's rows, even when handed another
+workspace's ids (the table below must name every such helper: a test fails when a new one is
+added without it). In the console: another workspace's conversation id in the session opens
+nothing, and every action callback, handed another workspace's conversation, customer,
+appointment, knowledge entry or user id, refuses with a sentence and writes nothing."""
 
-The table below must name every such helper: a test fails when a new one is added without it.
-"""
+from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
@@ -11,8 +14,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
 
+from console import team
+from console.auth import SignedIn
+from console.inbox import appointments_panel, customer_panel, quick_actions
+from console.inbox.conversation_list import OPEN_KEY
+from console.knowledge import entries
 from data import (
     appointments,
     calls,
@@ -35,6 +44,13 @@ from data import (
 from data.clock import utcnow
 from data.events import Actor
 from data.export import export_workspace
+from data.models import Appointment, Call, Contact, Conversation, Event, Message, Note, User
+from tests.console_helpers import (
+    db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
+    fresh_throttle,  # noqa: F401  (autouse: cheap password hashes)
+    signed_in_app,
+    values,
+)
 from tests.factories import make_user, make_workspace, text_in
 
 MODULES = [
@@ -317,8 +333,144 @@ def test_an_export_holds_only_its_own_workspace(session, two) -> None:
     assert north.conversation.id in {c["id"] for c in conversation_lines}
 
 
-def test_search_takes_wildcards_literally(session, two) -> None:
-    north, _ = two
-    assert inbox.list_inbox(session, north.ws.id, search="Leak at the north") != []
-    assert inbox.list_inbox(session, north.ws.id, search="%") == []
-    assert inbox.list_inbox(session, north.ws.id, search="Leak_at") == []
+# --------------------------------------------------------------------------- the console
+
+
+def _everything_shown(at: AppTest) -> str:
+    parts = [
+        *values(at.markdown),
+        *values(at.text),
+        *values(at.caption),
+        *values(at.info),
+        *values(at.error),
+        *values(at.warning),
+        *values(at.title),
+        *values(at.subheader),
+    ]
+    parts += [str(b.label) for b in at.button]
+    return "\n".join(parts)
+
+
+def test_another_workspaces_conversation_id_in_the_session_opens_nothing(session, two) -> None:
+    north, south = two
+    session.commit()
+    at = signed_in_app(north.user, run=False)
+    at.session_state[OPEN_KEY] = south.conversation.id
+
+    at.run()
+
+    assert "Choose a conversation on the left." in values(at.info)
+    shown = _everything_shown(at)
+    assert "south" not in shown.lower()
+    assert f"open.{south.conversation.id}" not in {b.key for b in at.button}
+
+
+def test_the_inbox_offers_only_the_operators_own_conversations(session, two) -> None:
+    north, south = two
+    session.commit()
+
+    at = signed_in_app(north.user)
+
+    opened = {int(b.key[5:]) for b in at.button if (b.key or "").startswith("open.")}
+    theirs = {
+        c.id
+        for c in session.exec(select(Conversation).where(Conversation.workspace_id == south.ws.id))
+    }
+    assert {north.conversation.id, north.chat.conversation.id} <= opened
+    assert theirs and not opened & theirs
+
+
+LOADERS = {
+    "quick actions: the conversation": (quick_actions._conversation, "conversation"),
+    "customer panel: the customer": (customer_panel._contact, "contact"),
+    "appointments: the appointment": (appointments_panel._appointment, "visit"),
+    "knowledge base: the entry": (entries._entry, "entry"),
+    "team: the user": (team._user, "user"),
+}
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_every_console_action_looks_its_row_up_in_the_users_workspace(session, two, loader) -> None:
+    north, south = two
+    load, what = LOADERS[loader]
+    me = SignedIn.of(north.user)
+
+    assert load(session, me, getattr(north, what).id).id == getattr(north, what).id
+    with pytest.raises(LookupError, match="no longer"):
+        load(session, me, getattr(south, what).id)
+
+
+def _actions_on(user_id: int, conversation_id: int, contact_id: int, other_user_id: int) -> None:
+    """Every action callback of the inbox and the team page, as a click would run it."""
+    import streamlit as st
+
+    from console.auth import current_user
+    from console.inbox import customer_panel, quick_actions, reply_box
+    from console.team import _set_role
+
+    st.session_state["console.user_id"] = user_id
+    me = current_user()
+    st.session_state[f"lead.status.{contact_id}"] = "qualified"
+    st.session_state[f"lead.temperature.{contact_id}"] = "hot"
+    st.session_state["role"] = "operator"
+    quick_actions._send(me, conversation_id, "Hello from elsewhere", "sms")
+    quick_actions._send(me, conversation_id, "Hello", "email", subject="Hi")
+    quick_actions._call(me, conversation_id, "+15125550111")
+    quick_actions._escalate(me, conversation_id, "not yours")
+    for name in ("close", "reopen", "take_over", "resume_ai"):
+        quick_actions._transition(me, conversation_id, name, "done")
+    reply_box._send_reply(me, conversation_id, "A reply", False)
+    customer_panel._set_status(me, contact_id, conversation_id)
+    customer_panel._set_temperature(me, contact_id, conversation_id)
+    _set_role(me, other_user_id, "role")
+
+
+def _writes(session: Session, workspace_id: int) -> dict[str, int]:
+    session.expire_all()
+    return {
+        model.__name__: len(
+            session.exec(select(model).where(model.workspace_id == workspace_id)).all()
+        )
+        for model in (Message, Event, Call, Note, Appointment)
+    } | {
+        "state": hash(
+            tuple(
+                (c.status, c.managed_by)
+                for c in session.exec(
+                    select(Conversation).where(Conversation.workspace_id == workspace_id)
+                )
+            )
+        ),
+        "lead": hash(
+            tuple(
+                (c.lead_status, c.lead_temperature)
+                for c in session.exec(select(Contact).where(Contact.workspace_id == workspace_id))
+            )
+        ),
+        "roles": hash(
+            tuple(
+                u.role for u in session.exec(select(User).where(User.workspace_id == workspace_id))
+            )
+        ),
+    }
+
+
+def test_every_action_callback_refuses_another_workspaces_ids_and_writes_nothing(
+    session, two
+) -> None:
+    north, south = two
+    session.commit()
+    before = _writes(session, south.ws.id)
+    at = AppTest.from_function(
+        _actions_on,
+        args=(north.user.id, south.conversation.id, south.contact.id, south.user.id),
+        default_timeout=30,
+    )
+
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    refusals = values(at.error)
+    assert len(refusals) == 12, "\n".join(refusals)
+    assert all("no longer" in refusal for refusal in refusals), refusals
+    assert _writes(session, south.ws.id) == before

@@ -1,6 +1,7 @@
 """Searching the inbox: a customer's name, phone (however it is typed), email, a subject or
 words of a message find their conversations, in inbox order, with the same results whether
-the search starts from the substring indexes (migration 0005) or walks the inbox."""
+the search starts from the substring indexes (migration 0005) or walks the inbox. Hostile and
+huge search terms: test_attack_search_input.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from data.inbound import InboundMessage, receive
 from data.inbox import list_inbox
 from data.migrate import alembic_config, upgrade
 from data.models import Contact, Conversation, Message
-from data.search import ESCAPE, contains_pattern, fts_trigrams, indexes_lifted, phone_digits
+from data.search import ESCAPE, contains_pattern, indexes_lifted, phone_digits
 from tests.conftest import (
     NO_POSTGRES,
     create_postgres_database,
@@ -337,12 +338,6 @@ def _check_fts(session: Session) -> None:
         return
     for fts in ("message_fts", "contact_fts", "conversation_fts"):
         session.exec(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
-
-
-def test_fts_queries_quote_what_the_user_typed() -> None:
-    assert fts_trigrams(["abcd"]) == '("abc" AND "bcd")'
-    assert fts_trigrams(['a"b']) == '("a""b")'
-    assert fts_trigrams(["aaaa", "1234"]) == '("aaa") OR ("123" AND "234")'
 
 
 def _search_objects(url: str) -> set[str]:

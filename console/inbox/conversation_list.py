@@ -11,6 +11,7 @@ from console.display import channel_badge, customer_name, inert, relative, statu
 from data import inbox
 from data.db import session_scope
 from data.inbox import InboxRow
+from data.search import MAX_TERM_LENGTH, is_truncated
 from data.vocab import ChannelKind, ConversationStatus, ManagedBy, label
 
 LIVE_SECONDS = 2.0
@@ -94,7 +95,10 @@ def conversation_list(workspace_id: int) -> None:
     """The page of conversations; re-read every LIVE_SECONDS."""
     channel = CHANNELS.get(st.session_state.get("inbox.channel") or "All")
     status, managed_by = STATUSES.get(st.session_state.get("inbox.status", "All"), (None, None))
-    search = (st.session_state.get("inbox.search") or "").strip() or None
+    typed = st.session_state.get("inbox.search") or ""
+    search = typed.strip() or None
+    if is_truncated(typed):
+        st.caption(f"Only the first {MAX_TERM_LENGTH} characters of the search are used.")
     cursors: list[tuple[datetime, int]] = st.session_state.setdefault(_CURSORS, [])
     with session_scope() as session:
         rows = inbox.list_inbox(
