@@ -43,6 +43,7 @@ from bench.private_postgres import private_postgres
 from bench.scratch import postgres_database
 from data.db import dispose_engines, get_engine
 from data.models import Message
+from data.settings import Settings
 from data.vocab import SenderKind
 from inbox.simulate import SimulationTargets
 from pipeline.dispatch import recover_stuck_sends
@@ -284,7 +285,7 @@ def ai_timeout(plan: Plan, workdir: Path, admin_url: str) -> Result:
             for m in rows
             if m.sender_kind == SenderKind.AI and m.meta.get("purpose") == "ai_reply"
         )
-        model = replies.pop(ai.healthy.content and "gpt-4o-mini", 0)
+        model = replies.pop(Settings().ai_model, 0)  # the model's replies carry its name
         result.figures |= {
             "AI calls": len(ai.requests),
             "replies from the model": model,
