@@ -1,5 +1,6 @@
-"""Dispatch: deliver the outbox. A row is claimed (`queued` -> `sending`, with a lease) and
-committed before the provider is called, and the provider is called outside any transaction;
+"""Dispatch: deliver the outbox. Rows are claimed in batches (leased, still `queued`); each
+becomes `sending` (with a fresh lease) just before its own send, committed before the provider
+is called, and the provider is called outside any transaction;
 the outcome is written afterwards. A crash mid-send therefore leaves a `sending` row, which
 housekeeping turns into `unknown` for a person to check: a customer is never texted twice.
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, or_
+from sqlmodel import Session, col, or_, select
 
 from data import delivery, outbox, usage, workspaces
 from data.alerts import allowance_alert, allowance_alerted
@@ -23,7 +24,7 @@ from data.db import session_scope
 from data.models import Contact, Conversation, Message
 from data.vocab import ChannelKind, DeliveryStatus, Direction
 from pipeline import outgoing, pacing
-from pipeline.claims import claim
+from pipeline.claims import LEASE, claim, worker_id
 from pipeline.senders import Outgoing, Permanent, Transient, Unknown
 from pipeline.senders.router import Senders
 
@@ -42,18 +43,18 @@ def backoff(attempt: int) -> timedelta:
 
 
 def claim_due(session: Session, limit: int) -> list[Message]:
-    """Take up to `limit` due outbox rows for this process: `queued` -> `sending`."""
+    """Lease up to `limit` due outbox rows to this process. They stay `queued` until each one's
+    turn comes (`_prepare`): a row becomes `sending` only just before its own send, so
+    housekeeping, which turns `sending` rows with an expired lease into `unknown`, never takes
+    a row still waiting behind a slow send, or left unsent by a process that died, for one
+    whose fate is unknown. (Such a row's expired lease lets another process claim it.)"""
     now = utcnow()
     due = (
         (Message.status == DeliveryStatus.QUEUED)
         & (Message.direction == Direction.OUTBOUND)
         & or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now)
     )
-    rows = claim(session, due, col(Message.created_at), limit)
-    for message in rows:
-        message.status = DeliveryStatus.SENDING
-        message.attempts += 1
-    return rows
+    return claim(session, due, col(Message.created_at), limit)
 
 
 def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
@@ -67,13 +68,32 @@ def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
     return len(claimed)
 
 
+def _start_attempt(session: Session, message_id: int, now: datetime) -> Message | None:
+    """The claimed row, locked, made `sending` with a fresh lease for this one send; None when
+    it is no longer this process's to send (its lease ran out and another process took it)."""
+    message = session.exec(
+        select(Message).where(Message.id == message_id).with_for_update()
+    ).first()
+    if (
+        message is None
+        or message.status != DeliveryStatus.QUEUED
+        or message.lease_owner != worker_id()
+    ):
+        return None
+    message.status = DeliveryStatus.SENDING
+    message.attempts += 1
+    message.lease_expires_at = now + LEASE
+    session.add(message)
+    return message
+
+
 def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
     """Checks at send time, in one transaction: opt-outs, the WhatsApp window, the sending
     pace. Returns what to send now, or None when the message was failed or rescheduled."""
     now = utcnow()
     with session_scope(engine, write=True) as session:
-        message = session.get(Message, message_id)
-        if message is None or message.status != DeliveryStatus.SENDING:
+        message = _start_attempt(session, message_id, now)
+        if message is None:
             return None
         refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
         if refusal:

@@ -1,0 +1,103 @@
+"""Dispatch claims a batch of outbox rows, then sends them one by one; only the row being sent
+is `sending`. Rows claimed and not reached yet stay `queued` under this process's lease, so
+housekeeping (which turns `sending` rows with an expired lease into `unknown`, never resent)
+cannot take a message that was never handed to a provider for one whose fate is unknown: not
+while an earlier send in the batch is slow, and not when the dispatcher dies mid-batch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from data import outbox, workspaces
+from data.clock import utcnow
+from data.db import session_scope
+from data.events import Actor
+from data.models import Message
+from pipeline import claims, dispatch
+from pipeline.senders import Outgoing, SendResult
+from pipeline.senders.log import LogSender
+from pipeline.senders.router import Senders
+from tests.factories import make_workspace, text_in
+
+
+def queue_replies(session: Session, n: int) -> list[int]:
+    """`n` replies queued from one number, unpaced (the pace is not what is tested here)."""
+    workspace = make_workspace(session)
+    for channel in workspaces.channels(session, workspace.id):
+        channel.config = {**(channel.config or {}), "max_per_second": 1_000_000}
+        session.add(channel)
+    ids = []
+    for i in range(n):
+        result = text_in(session, f"question {i}", sender=f"+1512555{i:04d}")
+        result.conversation.managed_by = "human"  # only the queued reply goes out
+        message = outbox.enqueue(session, result.conversation, f"answer {i}", Actor.ai())
+        session.flush()
+        ids.append(message.id)
+    session.commit()
+    return ids
+
+
+def expire_leases(engine: Engine, ids: list[int]) -> None:
+    with session_scope(engine, write=True) as session:
+        session.exec(
+            update(Message)
+            .where(col(Message.id).in_(ids))
+            .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+        )
+
+
+def statuses(engine: Engine, ids: list[int]) -> list[str]:
+    with Session(engine) as session:
+        rows = session.exec(select(Message).where(col(Message.id).in_(ids))).all()
+        return [m.status for m in sorted(rows, key=lambda m: m.id)]
+
+
+class SlowFirstSend(LogSender):
+    """The first send outlasts the batch's lease: while it is in flight, housekeeping runs
+    (as the `stuck_sends` job would on its minute) after the other rows' leases ran out."""
+
+    def __init__(self, engine: Engine, others: list[int]) -> None:
+        super().__init__()
+        self.engine, self.others, self.surfaced = engine, others, -1
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        if self.surfaced < 0:
+            expire_leases(self.engine, self.others)
+            self.surfaced = dispatch.recover_stuck_sends(self.engine)
+        return super().send(outgoing)
+
+
+def test_a_slow_send_does_not_turn_the_rest_of_its_batch_into_unknown(
+    engine: Engine, session: Session
+) -> None:
+    ids = queue_replies(session, 3)
+    sender = SlowFirstSend(engine, ids[1:])
+
+    assert dispatch.dispatch_due(engine, Senders(sms=sender)) == 3
+
+    assert sender.surfaced == 0, "housekeeping took rows this process had not sent yet"
+    assert statuses(engine, ids) == ["sent", "sent", "sent"]
+
+
+def test_rows_a_dead_dispatcher_claimed_but_never_sent_are_sent_by_another(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = queue_replies(session, 2)
+    with monkeypatch.context() as dead:
+        dead.setattr(claims, "worker_id", lambda: "elsewhere:4242")
+        with session_scope(engine, write=True) as claiming:
+            assert len(dispatch.claim_due(claiming, 50)) == 2
+    # ...and that process is killed before sending either. Its leases run out.
+    expire_leases(engine, ids)
+
+    assert dispatch.recover_stuck_sends(engine) == 0  # nothing was handed to a provider
+    assert dispatch.dispatch_due(engine, Senders()) == 2
+    assert statuses(engine, ids) == ["sent", "sent"]
+    with Session(engine) as check:
+        assert [
+            m.attempts for m in check.exec(select(Message).where(col(Message.id).in_(ids)))
+        ] == [1, 1]
