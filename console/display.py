@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from data.addresses import format_phone
@@ -14,6 +15,10 @@ from data.vocab import ChannelKind, ConversationStatus, label
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it leaves no
 # emphasis, link, image, HTML tag, Streamlit directive (":red[...]") or LaTeX ("$") intact.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+# What a URL keeps as is in `safe_link`: RFC 3986's reserved and unreserved characters and
+# "%", but not the sub-delimiters "(", ")", "'" and "*", which Markdown reads.
+_URL_SAFE = ":/?#[]@!$&+,;=%~-._"
 
 CHANNEL_BADGES = {
     ChannelKind.SMS: ":blue-badge[SMS]",
@@ -92,7 +97,10 @@ def duration(seconds: int | None) -> str:
 
 
 def safe_link(url: str | None) -> str | None:
-    """A link the console may offer: http(s) only (no javascript:, data: or file:)."""
+    """A link the console may offer, ready for a Markdown link's parentheses: http(s) only (no
+    javascript:, data: or file:), and every character that could end the link or start
+    Markdown or HTML (parentheses, quotes, angle brackets, backslashes…) percent-encoded, so a
+    URL like `https://x/a)![i](https://evil/x.png)` stays one link and never an image."""
     if url and re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
-        return url
+        return quote(url, safe=_URL_SAFE)
     return None

@@ -19,8 +19,14 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from data import webchat
+from data.demo.seed import seed
 
 CHROMIUM = "/usr/bin/chromium"
+DEMO_KEY = "wk_brightwater_demo"
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
 
@@ -134,3 +140,15 @@ def chromium(home: Path) -> Iterator[Any]:
             os.environ.pop("HOME", None)
         else:
             os.environ["HOME"] = old_home
+
+
+def allow_origin(engine: Engine, origin: str) -> None:
+    """Seed the demo, and let its widget answer pages served from `origin`."""
+    with Session(engine) as session:
+        seed(session)
+        channel = webchat.widget_channel(session, DEMO_KEY)
+        assert channel is not None
+        origins = channel.config.get("allowed_origins", [])
+        channel.config = {**channel.config, "allowed_origins": [*origins, origin]}
+        session.add(channel)
+        session.commit()

@@ -1,6 +1,7 @@
 """The open conversation's thread: who sent each message, its delivery, email subjects and
 attachments, call transcripts, and escalations, takeovers and resumes inline. What the page
-shows is the point here, so most tests run on SQLite only."""
+shows is the point here, so most tests run on SQLite only. Markup in what customers write:
+test_attack_markup.py."""
 
 from __future__ import annotations
 
@@ -224,19 +225,6 @@ def test_an_alert_to_the_team_is_one_line_not_a_message_to_the_customer(
         "+15125550190",
         "owner@acme.example",
     }
-
-
-def test_customer_messages_are_shown_as_plain_text_exactly_as_written(session: Session) -> None:
-    workspace = make_shop(session)
-    user = make_user(session, workspace)
-    body = "Is it **urgent**?\n<b>now</b> [x](javascript:alert(1)) $5 :red[hi] # title"
-    asked = customer_writes(session, body)
-
-    at = opened(session, user, asked.conversation)
-
-    assert body in values(at.text)
-    assert not shown(at.markdown, "**urgent**")
-    assert not shown(at.markdown, "<b>")
 
 
 def test_the_thread_shows_the_customer_on_every_channel_in_time_order(session: Session) -> None:

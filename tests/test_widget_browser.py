@@ -12,15 +12,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from data import outbox, webchat
+from data import outbox
 from data.db import dispose_engines, make_engine
-from data.demo.seed import seed
 from data.events import Actor
 from data.migrate import upgrade
 from data.models import Contact, Conversation, Message
-from tests.browser import NEEDS_BROWSER, chromium, free_port, ingest_process, wait_until
+from tests.browser import (
+    NEEDS_BROWSER,
+    allow_origin,
+    chromium,
+    free_port,
+    ingest_process,
+    wait_until,
+)
 
-DEMO_KEY = "wk_brightwater_demo"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output"
 
 pytestmark = NEEDS_BROWSER
@@ -35,18 +40,6 @@ def demo_db(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     yield url, engine
     engine.dispose()
     dispose_engines()
-
-
-def allow_origin(engine: Engine, origin: str) -> None:
-    """Seed the demo, and let its widget answer pages served from `origin`."""
-    with Session(engine) as session:
-        seed(session)
-        channel = webchat.widget_channel(session, DEMO_KEY)
-        assert channel is not None
-        origins = channel.config.get("allowed_origins", [])
-        channel.config = {**channel.config, "allowed_origins": [*origins, origin]}
-        session.add(channel)
-        session.commit()
 
 
 @pytest.fixture
