@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bench.fault_checks import (
     Reconciliation,
@@ -195,12 +195,22 @@ def pipeline_kill(plan: Plan, workdir: Path, admin_url: str) -> Result:
     def setup(rig: Rig) -> tuple[Callable[[], None], Callable[[], None]]:
         victim = rig.pipelines[0]
 
+        def leases() -> list[str]:
+            with Session(get_engine(rig.database_url)) as session:
+                return list(
+                    session.exec(
+                        select(Message.status).where(
+                            col(Message.lease_owner).endswith(f":{victim.pid}")
+                        )
+                    )
+                )
+
         def kill() -> None:
-            engine = get_engine(rig.database_url)
-            with Session(engine) as session:
-                leased = session.exec(
-                    select(Message.status).where(Message.lease_owner.endswith(f":{victim.pid}"))  # type: ignore[union-attr]
-                ).all()
+            # Killed at a moment it holds work (claimed messages or sends), if that comes
+            # within 10 s: at a few messages a second a pipeline is mostly idle.
+            deadline = time.monotonic() + 10
+            while not (leased := leases()) and time.monotonic() < deadline:
+                time.sleep(0.01)
             victim.kill()
             held.append(f"the killed pipeline held {len(leased)} leases: {dict(Counter(leased))}")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from data.db import get_engine
 from pipeline.automations import run_automations
@@ -115,6 +116,17 @@ def _logged(job: Job, engine: Engine) -> Callable[[], None]:
     def run() -> None:
         try:
             done = job.run(engine)
+        except OperationalError as error:
+            # The database is unreachable or restarting: every tick of every job fails the same
+            # way until it is back, so one line each, not a traceback (a one-minute restart
+            # logged some 25,000 traceback lines a process). SQLAlchemy has dropped the dead
+            # connections; the next tick reconnects.
+            log.error(
+                "job %s: database unavailable (%s); it runs again on its next tick",
+                job.name,
+                str(error.orig or error).splitlines()[0],
+            )
+            return
         except Exception:
             log.exception("job %s failed; it runs again on its next tick", job.name)
             return
