@@ -1,4 +1,5 @@
-"""The AI's suggested answer for a person in charge, and the sign-in throttle."""
+"""The AI's suggested answer for a person in charge. (The sign-in throttle's tests moved to
+test_attack_sign_in.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from sqlmodel import Session
 
 from data import conversations, outbox
 from data.events import Actor
-from data.sign_in import FREE_ATTEMPTS, SignInThrottle
 from data.suggestions import suggest
 from tests.factories import make_business, make_user, text_in
 
@@ -54,43 +54,3 @@ def test_no_suggestion_when_the_responder_cannot_answer(session: Session) -> Non
     first = text_in(session, "what is the airspeed of an unladen swallow")
 
     assert suggest(session, workspace, first.conversation) is None
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_the_first_failed_sign_ins_cost_nothing_then_each_waits_longer() -> None:
-    clock = _Clock()
-    throttle = SignInThrottle(clock)
-    for _ in range(FREE_ATTEMPTS):
-        assert throttle.wait_seconds("a@x.example") == 0
-        throttle.failed("a@x.example")
-    first_wait = throttle.wait_seconds("A@X.example ")
-    throttle.failed("a@x.example")
-    second_wait = throttle.wait_seconds("a@x.example")
-
-    assert 0 < first_wait < second_wait
-
-
-def test_a_successful_sign_in_clears_the_failures() -> None:
-    throttle = SignInThrottle(_Clock())
-    for _ in range(FREE_ATTEMPTS + 2):
-        throttle.failed("a@x.example")
-    throttle.succeeded("a@x.example")
-
-    assert throttle.wait_seconds("a@x.example") == 0
-
-
-def test_the_wait_runs_out() -> None:
-    clock = _Clock()
-    throttle = SignInThrottle(clock)
-    for _ in range(FREE_ATTEMPTS + 1):
-        throttle.failed("a@x.example")
-    clock.now += 600
-
-    assert throttle.wait_seconds("a@x.example") == 0
