@@ -29,6 +29,7 @@ from tests.console_helpers import (
     fresh_throttle,  # noqa: F401  (autouse)
     open_page,
     signed_in_app,
+    sqlite_only,
     values,
 )
 from tests.factories import make_user, make_workspace, text_in
