@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import logging
 import random
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, or_, select
 
 from data import delivery, outbox, usage, workspaces
@@ -33,6 +36,9 @@ log = logging.getLogger("inbox.pipeline.dispatch")
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=2)
 BACKOFF_CAP = timedelta(minutes=10)
+#: How long a send's outcome waits for an unreachable database before it is left to
+#: housekeeping (at most half the lease).
+OUTCOME_PATIENCE = timedelta(seconds=60)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -125,7 +131,8 @@ def _deliver(engine: Engine, senders: Senders, ready: Outgoing) -> None:
     except Exception as error:  # a bug or an unexpected library error: never resend blindly
         log.exception("sender failed unexpectedly for message %s", message.id)
         failure = Unknown(f"Sending failed unexpectedly ({type(error).__name__}).", "unknown")
-    with session_scope(engine, write=True) as session:
+
+    def write(session: Session) -> None:
         row = session.get(Message, message.id)
         if row is None:
             return
@@ -139,6 +146,32 @@ def _deliver(engine: Engine, senders: Senders, ready: Outgoing) -> None:
             delivery.mark_failed(session, row, failure.code, failure.reason, failure.opt_out)
         else:
             delivery.mark_unknown(session, row, getattr(failure, "reason", str(failure)))
+
+    _record_outcome(engine, message.id, write)
+
+
+def _record_outcome(engine: Engine, message_id: int, write: Callable[[Session], None]) -> None:
+    """Write a send's outcome, waiting out a database that is briefly unreachable (a restart,
+    a failover). The provider has answered by now: giving up at once would leave the row
+    `sending` for housekeeping to call `unknown`, and lose the provider's id that status
+    callbacks are matched on. The wait stays well inside the send's lease."""
+    deadline = time.monotonic() + min(OUTCOME_PATIENCE, LEASE / 2).total_seconds()
+    pause = 0.5
+    while True:
+        try:
+            with session_scope(engine, write=True) as session:
+                write(session)
+            return
+        except OperationalError as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning(
+                "could not record the outcome of message %s (%s); trying again",
+                message_id,
+                str(error.orig or error).splitlines()[0],
+            )
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _retry_or_fail(session: Session, message: Message, failure: Transient) -> None:

@@ -2,14 +2,19 @@
 is `sending`. Rows claimed and not reached yet stay `queued` under this process's lease, so
 housekeeping (which turns `sending` rows with an expired lease into `unknown`, never resent)
 cannot take a message that was never handed to a provider for one whose fate is unknown: not
-while an earlier send in the batch is slow, and not when the dispatcher dies mid-batch."""
+while an earlier send in the batch is slow, and not when the dispatcher dies mid-batch. And a
+send's outcome waits out a database restart rather than being lost."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from data import outbox, workspaces
@@ -101,3 +106,33 @@ def test_rows_a_dead_dispatcher_claimed_but_never_sent_are_sent_by_another(
         assert [
             m.attempts for m in check.exec(select(Message).where(col(Message.id).in_(ids)))
         ] == [1, 1]
+
+
+def test_a_send_whose_outcome_meets_a_database_restart_is_recorded_once_it_is_back(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider took the message, then the database dropped the connection as the outcome
+    was being written: the outcome is written when the database answers again (sent, with the
+    provider's id), not left `sending` for housekeeping to call `unknown`."""
+    [reply] = queue_replies(session, 1)
+    real_scope = dispatch.session_scope
+    calls = {"n": 0}
+
+    @contextmanager
+    def flaky_scope(*args: object, **kwargs: object) -> Iterator[Session]:
+        calls["n"] += 1
+        if calls["n"] == 3:  # claim, prepare, then the outcome
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+        with real_scope(*args, **kwargs) as scoped:
+            yield scoped
+
+    monkeypatch.setattr(dispatch, "session_scope", flaky_scope)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+
+    assert dispatch.dispatch_due(engine, Senders()) == 1
+
+    with Session(engine) as check:
+        message = check.get(Message, reply)
+        assert message is not None
+        assert (message.status, message.attempts) == ("sent", 1)
+        assert message.provider_id and message.provider_id.startswith("log-")
