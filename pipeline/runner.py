@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -17,7 +18,7 @@ from data.db import get_engine
 from pipeline.automations import run_automations
 from pipeline.calls import place_requested_calls
 from pipeline.dispatch import dispatch_due, recover_stuck_sends
-from pipeline.housekeeping import forget_old_webhook_tokens
+from pipeline.housekeeping import forget_old_webhook_tokens, refresh_planner_statistics
 from pipeline.lead_cooling import cool_silent_leads
 from pipeline.reply import reply_due
 from pipeline.senders.router import Senders
@@ -33,6 +34,8 @@ class Job:
     every_seconds: float
     #: A daily job's hour (server local time) instead of an interval.
     daily_at_hour: int | None = None
+    #: Also run once as the process starts, not only after the first interval.
+    at_start: bool = False
 
 
 #: One tick of the answering job drains the queue for at most this long, then yields.
@@ -62,6 +65,7 @@ def jobs() -> list[Job]:
         Job("stuck_sends", recover_stuck_sends, 60.0),
         Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),
         Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),
+        Job("planner_statistics", refresh_planner_statistics, 3600.0, at_start=True),
     ]
 
 
@@ -103,6 +107,7 @@ def run_forever() -> None:
             name=job.name,
             max_instances=1,
             coalesce=True,
+            **({"next_run_time": datetime.now(UTC)} if job.at_start else {}),
         )
     # SIGTERM (from `inbox up`, systemd) stops the scheduler the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
