@@ -73,6 +73,8 @@ def soak(config: Config, admin_url: str | None, workdir: Path, drain_timeout: fl
         outcome = measure(config, traffic, get_engine(url), workdir)
         dispose_engines()
     print(f"    {summary(outcome)}", flush=True)
+    silent = ", ".join(f"{why} {n}" for why, n in outcome.without_reply.most_common())
+    print(f"    without a reply of their own: {silent or 'none'}", flush=True)
     for check in outcome.checks:
         print(f"    {check.line()}", flush=True)
     return outcome

@@ -28,8 +28,8 @@ from bench.pipeline import job_errors
 from data.answers.intents import read as read_intents
 from data.answers.triage import is_fragment
 from data.clock import as_utc
-from data.models import Message
-from data.vocab import DeliveryStatus, Direction, SenderKind
+from data.models import Contact, Conversation, Message
+from data.vocab import ConversationStatus, DeliveryStatus, Direction, SenderKind
 from pipeline.triage import BURST_WAIT
 
 EXAMPLES = 5
@@ -78,11 +78,35 @@ class Outcome:
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def _rows(session: Session) -> dict[str, tuple[str, str, float | None]]:
-    """Inbound messages by provider id: (channel, body, own AI reply's sent time or None)."""
+def _why_silent(channel: str, status: str, opted_out: bool, meta: dict) -> str:
+    """Why a message has no reply of its own, as far as the rows tell."""
+    if meta.get("keyword"):
+        return "keyword (STOP/START/HELP, answered at ingest)"
+    if opted_out:
+        return "customer opted out"
+    if status == ConversationStatus.ESCALATED:
+        return "conversation escalated to a person"
+    # A later message of the burst carried the reply, an email past the day's automatic
+    # replies to that sender, a thank-you that needs no answer...
+    return f"{channel}, conversation {status}"
+
+
+def _rows(session: Session) -> dict[str, tuple[str, str, float | None, str]]:
+    """Inbound messages by provider id: (channel, body, own AI reply's sent time or None,
+    why there is none)."""
     reply = aliased(Message)
     rows = session.exec(
-        select(Message.provider_id, Message.channel, Message.body, reply.sent_at)
+        select(
+            Message.provider_id,
+            Message.channel,
+            Message.body,
+            reply.sent_at,
+            Conversation.status,
+            Contact.opted_out_at,
+            Message.meta,
+        )
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(Contact, Contact.id == Message.contact_id)
         .join(
             reply,
             (reply.answers_message_id == Message.id) & (reply.sender_kind == SenderKind.AI),
@@ -91,8 +115,13 @@ def _rows(session: Session) -> dict[str, tuple[str, str, float | None]]:
         .where(Message.direction == Direction.INBOUND)
     ).all()
     return {
-        str(pid): (channel, body, as_utc(sent).timestamp() if sent else None)
-        for pid, channel, body, sent in rows
+        str(pid): (
+            channel,
+            body,
+            as_utc(sent).timestamp() if sent else None,
+            _why_silent(channel, status, opted_out is not None, meta or {}),
+        )
+        for pid, channel, body, sent, status, opted_out, meta in rows
     }
 
 
@@ -103,9 +132,9 @@ def _latencies(outcome: Outcome, session: Session) -> None:
         if row is None:
             outcome.calls += 1  # a call transcript: a call, not a message
             continue
-        channel, body, replied = row
+        _channel, body, replied, why = row
         if replied is None:
-            outcome.without_reply[channel] += 1
+            outcome.without_reply[why] += 1
             continue
         delay = replied - sent_at
         fragment = is_fragment(body, read_intents(body))
