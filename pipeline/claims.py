@@ -10,11 +10,13 @@ import socket
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, or_, select
 
 from data.clock import utcnow
+from data.db import session_scope
 from data.models import Conversation, Message
-from data.vocab import Direction
+from data.vocab import DeliveryStatus, Direction
 
 #: How long a claim holds a message; INBOX_PIPELINE_LEASE_SECONDS shortens it (crash tests).
 LEASE = timedelta(seconds=float(os.environ.get("INBOX_PIPELINE_LEASE_SECONDS", "120")))
@@ -86,3 +88,35 @@ def locked_if_still_ours(
 def release(message: Message) -> None:
     message.lease_owner = None
     message.lease_expires_at = None
+
+
+def _release_own(engine: Engine, which: Any) -> int:
+    with session_scope(engine, write=True) as session:
+        result = session.execute(
+            update(Message)
+            .where(col(Message.lease_owner) == worker_id(), which)
+            .values(lease_owner=None, lease_expires_at=None)
+        )
+        return result.rowcount or 0
+
+
+def release_answering(engine: Engine) -> int:
+    """Give back this process's leases on inbound messages still to triage or answer: after the
+    answer job's run failed on the database (a restart), what it had claimed would otherwise
+    wait out the lease (two minutes) before anyone worked it. Only the answer job claims
+    inbound messages, one run at a time, so none of these is in use when its next run starts."""
+    return _release_own(
+        engine,
+        (Message.direction == Direction.INBOUND)
+        & (col(Message.triaged_at).is_(None) | col(Message.reply_due_at).is_not(None)),
+    )
+
+
+def release_queued(engine: Engine) -> int:
+    """Give back this process's leases on outbox rows still `queued` (claimed, not yet sent),
+    after the dispatch job's run failed on the database. A `sending` row keeps its lease: its
+    fate is for the outcome or housekeeping to settle, never a second send."""
+    return _release_own(
+        engine,
+        (Message.direction == Direction.OUTBOUND) & (Message.status == DeliveryStatus.QUEUED),
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from data.db import get_engine
 from pipeline.automations import run_automations
 from pipeline.calls import place_requested_calls
+from pipeline.claims import release_answering, release_queued
 from pipeline.dispatch import dispatch_due, recover_stuck_sends
 from pipeline.housekeeping import forget_old_webhook_tokens, refresh_planner_statistics
 from pipeline.lead_cooling import cool_silent_leads
@@ -36,6 +37,9 @@ class Job:
     daily_at_hour: int | None = None
     #: Also run once as the process starts, not only after the first interval.
     at_start: bool = False
+    #: Run before the job's next run when a run failed on the database: gives back the work
+    #: it had claimed (see `pipeline.claims.release_answering`).
+    recover: Callable[[Engine], int] | None = None
 
 
 #: One tick of the answering job drains the queue for at most this long, then yields.
@@ -58,8 +62,8 @@ def answer_inbound(engine: Engine) -> int:
 def jobs() -> list[Job]:
     senders = Senders()
     return [
-        Job("answer", answer_inbound, 0.25),
-        Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5),
+        Job("answer", answer_inbound, 0.25, recover=release_answering),
+        Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5, recover=release_queued),
         Job("calls", place_requested_calls, 1.0),
         Job("automations", run_automations, 60.0),
         Job("stuck_sends", recover_stuck_sends, 60.0),
@@ -118,10 +122,19 @@ def run_forever() -> None:
 
 
 def _logged(job: Job, engine: Engine) -> Callable[[], None]:
+    failed_on_database = False
+
     def run() -> None:
+        nonlocal failed_on_database
         try:
+            if failed_on_database and job.recover is not None:
+                taken_back = job.recover(engine)
+                if taken_back:
+                    log.info("job %s: took back %d claims of its failed run", job.name, taken_back)
+            failed_on_database = False
             done = job.run(engine)
         except OperationalError as error:
+            failed_on_database = True
             # The database is unreachable or restarting: every tick of every job fails the same
             # way until it is back, so one line each, not a traceback (a one-minute restart
             # logged some 25,000 traceback lines a process). SQLAlchemy has dropped the dead
