@@ -2,11 +2,15 @@
 (built by the simulator, `inbox.simulate.build_request`) sent to ingest at a steady rate, each
 retried as the providers do until it is answered 2xx: a refused connection, a timeout or a
 5xx/429 is tried again with growing waits (0.5 s doubling to 8 s), the same request with the
-same provider id. Another 4xx is an answer the provider accepts as final (recorded)."""
+same provider id (Mailgun signs each attempt afresh: a new timestamp, token and signature).
+Another 4xx is an answer the provider accepts as final (recorded)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
+import secrets as tokens
 import threading
 import time
 from collections import Counter
@@ -54,6 +58,7 @@ class Traffic:
         rng = random.Random(seed)
         self.base_url = base_url
         self.rate = rate
+        self.mailgun_key = secrets.mailgun_signing_key
         self.deliveries = [
             Delivery(
                 build_request(
@@ -108,6 +113,8 @@ class Traffic:
         deadline = time.monotonic() + GIVE_UP_SECONDS
         while not self._stop.is_set() and time.monotonic() < deadline:
             delivery.attempts += 1
+            if delivery.attempts > 1:
+                self._sign_again(request)
             try:
                 response = client.request(
                     request.method,
@@ -127,6 +134,17 @@ class Traffic:
                     return
             time.sleep(wait)
             wait = min(MOST_WAIT, wait * 2)
+
+    def _sign_again(self, request: SimRequest) -> None:
+        """Mailgun's retry of a post: the same message with a fresh signature (its tokens are
+        single-use, and ingest refuses a token it has seen)."""
+        if request.channel != "email" or request.data is None or self.mailgun_key is None:
+            return
+        timestamp, token = str(int(time.time())), tokens.token_hex(25)
+        request.data["timestamp"], request.data["token"] = timestamp, token
+        request.data["signature"] = hmac.new(
+            self.mailgun_key.encode(), (timestamp + token).encode(), hashlib.sha256
+        ).hexdigest()
 
     # --- figures -----------------------------------------------------------------------------
 
