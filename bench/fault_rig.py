@@ -250,6 +250,7 @@ class Rig:
             Proc(["pipeline"], env, workdir / f"pipeline-{n}.log") for n in range(pipelines)
         ]
         self._servers: list[LocalServer] = []
+        self.drained_at: float | None = None  # time.monotonic(), set by the scenario
 
     def __enter__(self) -> Rig:
         self.twilio.start()

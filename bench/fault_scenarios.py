@@ -133,6 +133,7 @@ def _drive(
     except TimeoutError:
         traffic.stop()
         notes.append(f"not drained within {plan.drain_limit:.0f} s: {pending(engine)}")
+    rig.drained_at = time.monotonic()
     if sum(surfaced):
         notes.append(f"housekeeping (run by the harness) surfaced {sum(surfaced)} stuck sends")
     return traffic, time.monotonic() - cleared
@@ -145,6 +146,11 @@ def _finish(
     result = reconcile_run(engine, traffic, rig.twilio, rig.mailbox)
     result.check("no process died or wedged", rig.dead())
     result.figures["drain after clear (s)"] = round(drain, 1)
+    if traffic.finished_at is not None and rig.drained_at is not None:
+        # From the last webhook answered (traffic goes on `after` s past the clear, and the
+        # providers' retries longer) to nothing pending.
+        tail = rig.drained_at - traffic.finished_at
+        result.figures["drain after last webhook (s)"] = round(max(tail, 0.0), 1)
     return Result(name, fault, result, drain, load, os.getloadavg()[0], notes)
 
 
