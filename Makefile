@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.console $(PG_BENCH)
 	$(BIN)/python -m bench.pipeline $(PG_BENCH)
 	$(BIN)/python -m bench.e2e $(PG_BENCH)
+	$(BIN)/python -m bench.faults $(PG_BENCH)
 	$(PIP) install duckdb-extensions duckdb-extension-sqlite-scanner==1.5.5 duckdb-extension-postgres-scanner==1.5.5 || true; $(BIN)/python -m bench.analytics $(PG_BENCH)
 
 clean:
