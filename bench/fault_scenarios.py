@@ -120,19 +120,22 @@ def _drive(
     engine = get_engine(rig.database_url)
     traffic = Traffic(rig.base_url, PUBLIC_URL, targets, secrets(), plan.count, plan.rate)
     traffic.start()
-    time.sleep(plan.warmup)
-    inject()
-    time.sleep(plan.outage)
-    clear()
-    cleared = time.monotonic()
     surfaced: list[int] = []
     try:
+        time.sleep(plan.warmup)
+        inject()
+        time.sleep(plan.outage)
+        clear()
+        cleared = time.monotonic()
         wait_until(
             "drain", lambda: _drained(engine, traffic, plan, surfaced), plan.drain_limit, 0.2
         )
     except TimeoutError:
         traffic.stop()
         notes.append(f"not drained within {plan.drain_limit:.0f} s: {pending(engine)}")
+    except BaseException:  # Ctrl-C, a failed injection: no provider keeps retrying
+        traffic.stop()
+        raise
     rig.drained_at = time.monotonic()
     if sum(surfaced):
         notes.append(f"housekeeping (run by the harness) surfaced {sum(surfaced)} stuck sends")
