@@ -121,6 +121,7 @@ def _drive(
     traffic = Traffic(rig.base_url, PUBLIC_URL, targets, secrets(), plan.count, plan.rate)
     traffic.start()
     surfaced: list[int] = []
+    cleared = time.monotonic()
     try:
         time.sleep(plan.warmup)
         inject()
