@@ -59,13 +59,18 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
-    """A new engine for `url`, configured for this product (prefer `get_engine`)."""
+    """A new engine for `url`, configured for this product (prefer `get_engine`).
+
+    `hide_parameters`: a database error's text (logged by ingest's 503 handler and the
+    pipeline's job runner) would otherwise carry the statement's parameters, i.e. customers'
+    messages, phone numbers and email addresses, into the logs."""
     if url.startswith("sqlite:"):
         _ensure_sqlite_dir(url)
         # A pool as large as ingest's concurrency: reconnecting costs the PRAGMAs each time.
         engine = create_engine(
             url,
             echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 15},
             pool_size=20,
             max_overflow=20,
@@ -82,8 +87,23 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     # answers that one request 503 (providers retry it); connections are also recycled
     # hourly so idle ones cut by a firewall do not linger.
     return create_engine(
-        url, echo=echo, pool_pre_ping=False, pool_recycle=3600, pool_size=15, max_overflow=0
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_pre_ping=False,
+        pool_recycle=3600,
+        pool_size=15,
+        max_overflow=0,
     )
+
+
+def error_summary(error: BaseException) -> str:
+    """A database error in one line for the logs: the driver's own first line (connection
+    refused, server closed the connection, shutting down), without SQLAlchemy's statement and
+    help link."""
+    orig = getattr(error, "orig", None) or error
+    lines = str(orig).splitlines()
+    return lines[0] if lines else type(orig).__name__
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data.addresses import InvalidAddress
+from data.db import error_summary
 
 log = logging.getLogger("inbox.ingest")
 
@@ -34,7 +35,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database error on %s: %s", request.url.path, exc)
+        # One line for each request refused while the database restarts.
+        log.error("database error on %s: %s", request.url.path, error_summary(exc))
         return JSONResponse(
             {"detail": "The database is unavailable; retry shortly."},
             status_code=503,

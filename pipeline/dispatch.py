@@ -23,7 +23,7 @@ from sqlmodel import Session, col, or_, select
 from data import delivery, outbox, usage, workspaces
 from data.alerts import allowance_alert, allowance_alerted
 from data.clock import utcnow
-from data.db import session_scope
+from data.db import error_summary, session_scope
 from data.models import Contact, Conversation, Message
 from data.vocab import ChannelKind, DeliveryStatus, Direction
 from pipeline import outgoing, pacing
@@ -168,7 +168,7 @@ def _record_outcome(engine: Engine, message_id: int, write: Callable[[Session], 
             log.warning(
                 "could not record the outcome of message %s (%s); trying again",
                 message_id,
-                str(error.orig or error).splitlines()[0],
+                error_summary(error),
             )
             time.sleep(pause)
             pause = min(pause * 2, 5.0)

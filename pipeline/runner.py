@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from data.db import get_engine
+from data.db import error_summary, get_engine
 from pipeline.automations import run_automations
 from pipeline.calls import place_requested_calls
 from pipeline.claims import release_answering, release_queued
@@ -142,7 +142,7 @@ def _logged(job: Job, engine: Engine) -> Callable[[], None]:
             log.error(
                 "job %s: database unavailable (%s); it runs again on its next tick",
                 job.name,
-                str(error.orig or error).splitlines()[0],
+                error_summary(error),
             )
             return
         except Exception:
