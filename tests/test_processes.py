@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 import inbox
 from data import outbox
@@ -26,6 +26,7 @@ from data.db import get_engine
 from data.events import Actor
 from data.migrate import head_revision
 from data.models import Message
+from tests.conftest import truncate_all
 from tests.factories import make_workspace, text_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
@@ -199,16 +200,17 @@ class Up:
 
 
 @contextmanager
-def inbox_up(tmp_path: Path) -> Iterator[Up]:
-    """`inbox up` on a fresh SQLite file and free ports, once ingest and console answer."""
+def inbox_up(tmp_path: Path, database_url: str | None = None, *options: str) -> Iterator[Up]:
+    """`inbox up [options]` on `database_url` (default: a fresh SQLite file) and free ports,
+    once ingest and console answer."""
     ingest_port, console_port = free_port(), free_port()
-    database_url = f"sqlite:///{tmp_path / 'inbox.db'}"
+    database_url = database_url or f"sqlite:///{tmp_path / 'inbox.db'}"
     settings = {
         "INBOX_DATABASE_URL": database_url,
         "INBOX_INGEST_PORT": str(ingest_port),
         "INBOX_CONSOLE_PORT": str(console_port),
     }
-    with start(["up"], tmp_path, **settings) as program:
+    with start(["up", *options], tmp_path, **settings) as program:
         up = Up(
             program,
             f"http://127.0.0.1:{ingest_port}",
@@ -267,6 +269,43 @@ def test_up_runs_the_pipeline_that_sends_queued_messages(tmp_path: Path) -> None
             assert session.get(Message, reply.id).provider_id.startswith("log-")
         assert stop_with_ctrl_c(up) == 0, up.program.output
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_up_runs_several_ingest_workers_and_pipelines_on_postgresql_that_share_the_work(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    engine = get_engine(postgres_url)
+    truncate_all(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        make_workspace(session)
+        session.commit()
+    with inbox_up(tmp_path, postgres_url, "--ingest-workers", "2", "--pipeline-workers", "3") as up:
+        commands = [command_line(pid) for pid in up.program.seen]
+        assert sum("-m inbox pipeline" in command for command in commands) == 3, commands
+        # uvicorn's supervisor and its two worker processes
+        assert sum("multiprocessing" in command for command in commands) >= 2, commands
+        with Session(engine, expire_on_commit=False) as session:
+            replies = []
+            for n in range(10):  # SMS from one number go at about one a second
+                inbound = text_in(session, f"Question {n}", sender=f"+1512555{n:04d}")
+                replies.append(
+                    outbox.enqueue(session, inbound.conversation, f"Answer {n}", Actor.ai()).id
+                )
+            session.commit()
+
+        def all_sent() -> bool:
+            with Session(engine) as session:
+                rows = session.exec(select(Message).where(col(Message.id).in_(replies))).all()
+                return all(row.status == "sent" for row in rows)
+
+        up.program.wait_for("every queued reply to be sent", all_sent, 30)
+        assert stop_with_ctrl_c(up) == 0, up.program.output
+        # The log sender writes one line per send, whichever pipeline sent it.
+        sends = [f"send sms message {reply_id} " for reply_id in replies]
+        assert [up.program.output.count(line) for line in sends] == [1] * 10, up.program.output
+        assert [pid for pid in up.program.seen if alive(pid)] == []
+    engine.dispose()
 
 
 def test_up_stops_the_others_and_exits_non_zero_when_one_child_dies(tmp_path: Path) -> None:
