@@ -35,8 +35,9 @@ class Job:
     every_seconds: float
     #: A daily job's hour (server local time) instead of an interval.
     daily_at_hour: int | None = None
-    #: Also run once as the process starts, not only after the first interval.
-    at_start: bool = False
+    #: Upkeep rather than work: also run as the process starts, and only once (first) in
+    #: `run_once`, whose rounds repeat the other jobs until none has work.
+    upkeep: bool = False
     #: Run before the job's next run when a run failed on the database: gives back the work
     #: it had claimed (see `pipeline.claims.release_answering`).
     recover: Callable[[Engine], int] | None = None
@@ -69,7 +70,7 @@ def jobs() -> list[Job]:
         Job("stuck_sends", recover_stuck_sends, 60.0),
         Job("lead_cooling", cool_silent_leads, 86400.0, daily_at_hour=3),
         Job("webhook_tokens", forget_old_webhook_tokens, 3600.0),
-        Job("planner_statistics", refresh_planner_statistics, 3600.0, at_start=True),
+        Job("planner_statistics", refresh_planner_statistics, 3600.0, upkeep=True),
     ]
 
 
@@ -78,9 +79,12 @@ def run_once(engine: Engine | None = None, max_rounds: int = 1000) -> dict[str, 
     engine = engine or get_engine()
     scheduled = jobs()
     totals = {job.name: 0 for job in scheduled}
+    for job in scheduled:
+        if job.upkeep:
+            totals[job.name] += job.run(engine)
     for _ in range(max_rounds):
         busy = False
-        for job in scheduled:
+        for job in (job for job in scheduled if not job.upkeep):
             done = job.run(engine)
             totals[job.name] += done
             busy = busy or done > 0
@@ -111,7 +115,7 @@ def run_forever() -> None:
             name=job.name,
             max_instances=1,
             coalesce=True,
-            **({"next_run_time": datetime.now(UTC)} if job.at_start else {}),
+            **({"next_run_time": datetime.now(UTC)} if job.upkeep else {}),
         )
     # SIGTERM (from `inbox up`, systemd) stops the scheduler the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))

@@ -651,7 +651,7 @@ def test_pipeline_once_with_nothing_queued_reports_zero(engine: Engine, acme) ->
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
         "answer: 0, dispatch: 0, calls: 0, automations: 0, stuck_sends: 0, lead_cooling: 0, "
-        "webhook_tokens: 0"
+        "webhook_tokens: 0, planner_statistics: 0"
     )
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from data import planner_statistics
 from data.thread import thread_page
 from pipeline.housekeeping import refresh_planner_statistics
-from pipeline.runner import jobs
+from pipeline.runner import jobs, run_once
 from tests.factories import make_workspace, text_in
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -66,9 +66,19 @@ def test_postgresql_keeps_its_own_statistics_so_the_refresh_does_nothing(engine:
     assert planner_statistics.refresh(engine) is (engine.dialect.name == "sqlite")
 
 
-def test_the_pipeline_refreshes_the_statistics_hourly_and_at_start_as_upkeep_not_work(
+def test_the_pipeline_refreshes_the_statistics_at_start_and_hourly_as_upkeep_not_work(
     engine: Engine,
 ) -> None:
     job = next(job for job in jobs() if job.name == "planner_statistics")
-    assert (job.every_seconds, job.at_start) == (3600.0, True)
-    assert refresh_planner_statistics(engine) == 0  # `--once` does not loop on it
+    assert (job.every_seconds, job.upkeep) == (3600.0, True)
+    assert refresh_planner_statistics(engine) == 0  # upkeep, not work
+
+
+@sqlite_only
+def test_pipeline_once_gives_sqlite_its_statistics(engine: Engine) -> None:
+    _busy_workspace(engine)
+    totals = run_once(engine)
+    assert totals["planner_statistics"] == 0
+    with engine.connect() as conn:
+        analysed = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+    assert "message" in analysed
