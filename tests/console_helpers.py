@@ -216,3 +216,19 @@ def outbound(session: Session) -> list[Message]:
             select(Message).where(Message.direction == Direction.OUTBOUND).order_by(col(Message.id))
         )
     )
+
+
+#: What the sign-in form says to a wrong password and to an unknown email alike.
+WRONG = "That email and password don't match an active account."
+
+
+def sign_in(at: AppTest, email: str, password: str) -> AppTest:
+    at.text_input(key="sign_in.email").input(email)
+    at.text_input(key="sign_in.password").input(password)
+    return submit(at, "sign_in", "Sign in")
+
+
+def sign_in_page() -> AppTest:
+    at = ok(app().run())
+    assert values(at.title) == ["Sign in"]
+    return at

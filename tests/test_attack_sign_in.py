@@ -13,38 +13,23 @@ import time
 import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 import data.users
 from data import users
 from data.models import User
 from data.sign_in import FIRST_WAIT_SECONDS, FREE_ATTEMPTS, MAX_WAIT_SECONDS, SignInThrottle
 from tests.console_helpers import (
-    app,
+    WRONG,
     db_url,  # noqa: F401  (overrides conftest's: a faster PostgreSQL reset)
     fresh_throttle,  # noqa: F401  (autouse)
     make_shop,
-    ok,
     reread,
+    sign_in,
+    sign_in_page,
     sqlite_only,
-    submit,
     values,
 )
 from tests.factories import PASSWORD, make_user
-
-WRONG = "That email and password don't match an active account."
-
-
-def sign_in(at: AppTest, email: str, password: str) -> AppTest:
-    at.text_input(key="sign_in.email").input(email)
-    at.text_input(key="sign_in.password").input(password)
-    return submit(at, "sign_in", "Sign in")
-
-
-def sign_in_page() -> AppTest:
-    at = ok(app().run())
-    assert values(at.title) == ["Sign in"]
-    return at
 
 
 class _Clock:
