@@ -253,7 +253,7 @@ def test_the_widget_shows_hostile_messages_as_text_and_loads_nothing(tmp_path: P
     from playwright.sync_api import expect
     from sqlmodel import select
 
-    from data.db import dispose_engines, make_engine
+    from data.db import dispose_engines, make_engine, session_scope
     from data.migrate import upgrade
     from data.models import Conversation, Message
     from tests.browser import (
@@ -294,10 +294,11 @@ def test_the_widget_shows_hostile_messages_as_text_and_loads_nothing(tmp_path: P
                 return session.exec(select(Message).where(Message.body == HOSTILE)).first()
 
         message = wait_until(stored, 10, "the hostile message in the database")
-        with Session(engine) as session:
+        # A write transaction as the product opens one (BEGIN IMMEDIATE): ingest writes to the
+        # same SQLite file meanwhile, and a read that turns into a write can find it changed.
+        with session_scope(engine, write=True) as session:
             conversation = session.get(Conversation, message.conversation_id)
             outbox.enqueue(session, conversation, "AI: " + HOSTILE, Actor.ai())
-            session.commit()
         expect(dialog.locator(".msg.visitor")).to_contain_text(HOSTILE)
         expect(dialog.locator(".msg.ai")).to_contain_text("AI: " + HOSTILE, timeout=8_000)
         page.wait_for_timeout(500)  # time for anything injected to load or run
