@@ -80,8 +80,10 @@ def ai_only_share(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataF
             WHERE s.started_at >= $start AND s.started_at < $end AND s.inbound_at IS NOT NULL
         ),
         touched AS (
+            -- a cohort conversation's messages are all at or after its start, so at or
+            -- after $start: the bound lets DuckDB skip older row groups
             SELECT DISTINCT conversation_id AS id FROM message
-            WHERE workspace_id = $ws AND sender_kind = 'operator'
+            WHERE workspace_id = $ws AND sender_kind = 'operator' AND created_at >= $start
             UNION
             SELECT DISTINCT conversation_id FROM event
             WHERE workspace_id = $ws AND kind IN ('escalated', 'taken_over')

@@ -4,9 +4,13 @@ need, and small shared pieces of SQL."""
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -90,10 +94,28 @@ def query(
     """Run `sql` with the period's parameters (those it names) and `extra`; a frame back.
     SQL that uses `local()` gets the macro it needs defined on `cursor` first."""
     if "local_time(" in sql:
-        cursor.execute(f"CREATE OR REPLACE TEMP MACRO local_time(t) AS {_local_time(period)}")
+        _define(cursor, "local_time", _local_time(period), _macro)
     given = {**period.params(), **extra}
     used = {name: value for name, value in given.items() if re.search(rf"\${name}\b", sql)}
     return cursor.execute(sql, used).df()
+
+
+#: What each cursor has defined for the period it last served ({name: key}): a page asks
+#: the same period of one cursor for every figure, and re-creating the macro or
+#: re-registering the opening hours before each query cost ~2-6 ms a time.
+_defined: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _define(cursor: duckdb.DuckDBPyConnection, name: str, key: object, make) -> None:
+    """`make(cursor, key)` unless `cursor` already has `name` defined for `key`."""
+    held = _defined.setdefault(cursor, {})
+    if held.get(name) != key:
+        make(cursor, key)
+        held[name] = key
+
+
+def _macro(cursor: duckdb.DuckDBPyConnection, body: str) -> None:
+    cursor.execute(f"CREATE OR REPLACE TEMP MACRO local_time(t) AS {body}")
 
 
 def local(column: str) -> str:
@@ -129,12 +151,17 @@ def utc_offsets(zone: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[dateti
 
 
 def _local_time(period: Period) -> str:
+    return _local_time_body(period.timezone, period.start, period.end)
+
+
+@lru_cache(maxsize=64)
+def _local_time_body(timezone: str, start: datetime, end: datetime) -> str:
     """The body of `local_time(t)`: t plus the zone's UTC offset, one CASE branch per offset
     in force around the period (converting through ICU per row costs ~4x more), and the
     exact conversion outside that window."""
-    lo, hi = period.start - _LOCAL_BEFORE, period.end + _LOCAL_AFTER
-    changes = utc_offsets(period.hours.zone, lo, hi)
-    exact = "timezone('{}', t::TIMESTAMPTZ)".format(period.timezone.replace("'", "''"))
+    lo, hi = start - _LOCAL_BEFORE, end + _LOCAL_AFTER
+    changes = utc_offsets(ZoneInfo(timezone), lo, hi)
+    exact = "timezone('{}', t::TIMESTAMPTZ)".format(timezone.replace("'", "''"))
     branches = [f"WHEN t < TIMESTAMP '{lo}' OR t >= TIMESTAMP '{hi}' THEN {exact}"]
     for (_, seconds), (until, _) in pairwise(changes):
         branches.append(f"WHEN t < TIMESTAMP '{until}' THEN t + INTERVAL ({seconds}) SECOND")
@@ -172,7 +199,19 @@ def opening_intervals(period: Period, days_after: int = 60) -> pd.DataFrame:
 
 def open_hours(cursor: duckdb.DuckDBPyConnection, period: Period, days_after: int = 60) -> None:
     """Register `open_hours(opens, closes, length, before)`: `opening_intervals()`."""
-    cursor.register("open_hours", opening_intervals(period, days_after))
+    key = (json.dumps(period.business_hours, sort_keys=True, default=str), period.timezone)
+    key += (period.first_day, period.last_day, days_after)
+    with _intervals_lock:  # the frame is only read: one per key serves every cursor
+        if key not in _intervals:
+            while len(_intervals) >= 16:
+                del _intervals[next(iter(_intervals))]
+            _intervals[key] = opening_intervals(period, days_after)
+    _define(cursor, "open_hours", key, lambda c, k: c.register("open_hours", _intervals[k]))
+
+
+#: `opening_intervals()` by what they depend on (hours, zone, days), the oldest dropped first.
+_intervals: dict[tuple, pd.DataFrame] = {}
+_intervals_lock = threading.Lock()
 
 
 def open_seconds(moment: str, interval: str) -> str:

@@ -30,6 +30,7 @@ from data.clock import utcnow
 from data.models import Contact, Conversation, Event, Message
 
 MAX_AGE_SECONDS = 60.0
+_DATABASE = "snapshot"
 #: Rows changed this long before the last refresh are read again: a transaction that
 #: committed late may carry an older `updated_at`.
 CHANGE_MARGIN = timedelta(minutes=5)
@@ -190,6 +191,11 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.connection = duckdb.connect(":memory:")
         self.connection.execute("SET TimeZone = 'UTC'")
+        # DuckDB keeps an in-memory database uncompressed unless asked: compressed, the
+        # low-cardinality text columns every query filters on (direction, kind, channel)
+        # are dictionary-encoded and scanned ~10-30% faster.
+        self.connection.execute(f"ATTACH ':memory:' AS {_DATABASE} (COMPRESS)")
+        self.connection.execute(f"USE {_DATABASE}")
         self.connection.execute(_SCHEMA)
 
     def fresh(self, max_age: float = MAX_AGE_SECONDS) -> duckdb.DuckDBPyConnection:
@@ -198,7 +204,9 @@ class Snapshot:
         with self._lock:
             if self.refreshed_at is None or time.monotonic() - self._refreshed_clock > max_age:
                 self.refresh()
-        return self.connection.cursor()
+        cursor = self.connection.cursor()
+        cursor.execute(f"USE {_DATABASE}")  # a cursor starts in the default database
+        return cursor
 
     def refresh(self) -> None:
         started = time.perf_counter()
@@ -218,6 +226,9 @@ class Snapshot:
                 self._copy(source, table, query, self._reread_after(table, recent, margin))
             self._replace(source, "conversation", _conversation_query(since))
             self._replace(source, "contact", _contact_query(since))
+        # Rows added a few at a time are held uncompressed until a checkpoint (cheap: only
+        # the changed row groups are rewritten); readers may keep reading meanwhile.
+        self.connection.execute(f"CHECKPOINT {_DATABASE}")
         self.refreshed_at = now
         self._refreshed_clock = time.monotonic()
         self.last_refresh_seconds = time.perf_counter() - started
