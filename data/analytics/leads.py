@@ -93,10 +93,11 @@ def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> 
             WINDOW w AS (PARTITION BY ch.contact_id ORDER BY ch.created_at, ch.id)
         ),
         steps AS (
-            SELECT created_at + INTERVAL 1 MICROSECOND AS t, lead_temperature AS temperature,
+            -- a contact's start and its first change's undoing of it cancel out (same moment,
+            -- same temperature): only contacts with no changes start at their temperature
+            SELECT f.created_at + INTERVAL 1 MICROSECOND AS t, f.lead_temperature AS temperature,
                    1 AS n
-            FROM filtered
-            UNION ALL SELECT counted, lead_temperature, -1 FROM moves WHERE first
+            FROM filtered f ANTI JOIN changes ch ON ch.contact_id = f.id
             UNION ALL SELECT counted, before, 1 FROM moves WHERE first
             UNION ALL SELECT t, before, -1 FROM moves
             UNION ALL SELECT t, to_value, 1 FROM moves
