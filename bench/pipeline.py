@@ -53,6 +53,7 @@ from sqlalchemy import Engine, func, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from bench.cpu_usage import CpuSnapshot, CpuUse, between, snapshot
 from bench.pipeline_processes import pipelines, py_spy
 from bench.pipeline_report import Latency, Result, Throughput, table, verdicts
 from bench.pipeline_workload import MIX, Planned, customers, plan, preload, prepare, store
@@ -101,20 +102,32 @@ def pending(engine: Engine, prefix: str) -> tuple[int, int, int]:
 
 
 def wait_drained(
-    engine: Engine, prefix: str, timeout: float, processes: list[subprocess.Popen]
-) -> tuple[datetime, datetime]:
+    engine: Engine,
+    prefix: str,
+    timeout: float,
+    processes: list[subprocess.Popen],
+    total: int | None = None,
+) -> tuple[datetime, datetime, CpuUse | None]:
     """Poll until the messages matching `prefix` are done; returns (when the non-fragments
-    were, when all were)."""
+    were, when all were, and, given the `total` to expect, the CPU spent from the first
+    triage until the non-fragments were done)."""
     deadline = time.monotonic() + timeout
     core_done: datetime | None = None
+    pids = [p.pid for p in processes]
+    cpu_start: CpuSnapshot | None = None
+    cpu: CpuUse | None = None
     while True:
         untriaged, core_due, due = pending(engine, prefix)
         now = datetime.now(UTC)
+        if total is not None and cpu_start is None and untriaged < total:
+            cpu_start = snapshot(pids)
         if untriaged == 0 and core_due == 0 and core_done is None:
             core_done = now
+            if cpu_start is not None:
+                cpu = between(cpu_start, snapshot(pids), pids)
         if untriaged == 0 and due == 0:
             assert core_done is not None
-            return core_done, now
+            return core_done, now, cpu
         dead = [p.pid for p in processes if p.poll() is not None]
         if dead:
             raise SystemExit(f"pipeline process {dead} exited during the run")
@@ -136,13 +149,16 @@ def first_triage(engine: Engine, prefix: str) -> datetime:
 def measure_throughput(
     engine: Engine, planned: list[Planned], processes: list[subprocess.Popen], timeout: float
 ) -> Throughput:
-    core_done, all_done = wait_drained(engine, "_T%", timeout, processes)
+    core_done, all_done, cpu = wait_drained(
+        engine, "_T%", timeout, processes, total=len(planned)
+    )
     started = first_triage(engine, "_T%")
     return Throughput(
         messages=len(planned),
         fragments=sum(p.fragment for p in planned),
         seconds=(core_done - started).total_seconds(),
         seconds_all=(all_done - started).total_seconds(),
+        cpu=cpu.describe(len(planned)) if cpu else "",
     )
 
 
@@ -253,6 +269,8 @@ def run_config(
             f"{t.seconds_all:.1f} s",
             flush=True,
         )
+        if t.cpu:
+            print(f"    {t.cpu}", flush=True)
         rate = latency_rate if latency_rate is not None else max(t.rate / 2, 1.0)
         result.latency = measure_latency(
             engine, rate, sizes.latency_seconds, rng, procs, sizes.drain_timeout

@@ -18,6 +18,7 @@ class Throughput:
     fragments: int
     seconds: float
     seconds_all: float
+    cpu: str = ""
 
     @property
     def rate(self) -> float:

@@ -14,6 +14,7 @@ from data import events
 from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.events import Actor
 from data.models import Channel, Workspace
+from data.transaction_cache import remembered
 from data.vocab import PHONE_CHANNELS, REPLYABLE_CHANNELS, ChannelKind, EventKind
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -295,6 +296,15 @@ ROUTE = select(Channel).where(
     Channel.address == bindparam("address"),
     col(Channel.active).is_(True),
 )
+CHANNEL_FOR = (
+    select(Channel)
+    .where(
+        Channel.workspace_id == bindparam("workspace_id"),
+        Channel.kind == bindparam("kind"),
+        col(Channel.active).is_(True),
+    )
+    .order_by(col(Channel.id))
+)
 
 
 def routable_address(kind: str, address: str) -> str | None:
@@ -322,13 +332,13 @@ def channels(session: Session, workspace_id: int) -> list[Channel]:
 
 
 def channel_for(session: Session, workspace_id: int, kind: str) -> Channel | None:
-    """The workspace's (first active) address on `kind`: where outbound messages come from."""
-    return session.exec(
-        select(Channel)
-        .where(
-            Channel.workspace_id == workspace_id,
-            Channel.kind == kind,
-            col(Channel.active).is_(True),
-        )
-        .order_by(col(Channel.id))
-    ).first()
+    """The workspace's (first active) address on `kind`: where outbound messages come from.
+    Read once per transaction (every reply of a batch asks for it)."""
+    return remembered(
+        session,
+        Channel,
+        (workspace_id, kind),
+        lambda: session.exec(
+            CHANNEL_FOR, params={"workspace_id": workspace_id, "kind": kind}
+        ).first(),
+    )

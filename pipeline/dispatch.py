@@ -24,7 +24,7 @@ from data import delivery, outbox, usage, workspaces
 from data.alerts import allowance_alert, allowance_alerted
 from data.clock import utcnow
 from data.db import error_summary, session_scope
-from data.models import Contact, Conversation, Message
+from data.models import Channel, Contact, Conversation, Message, Workspace
 from data.vocab import ChannelKind, DeliveryStatus, Direction
 from pipeline import outgoing, pacing
 from pipeline.claims import LEASE, claim, worker_id
@@ -65,13 +65,21 @@ def claim_due(session: Session, limit: int) -> list[Message]:
 
 def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
     """Send what is due; returns how many messages were handled."""
+    sending_from: SendingFrom = {}
     with session_scope(engine, write=True) as session:
-        claimed = [m.id for m in claim_due(session, limit)]
-    for message_id in claimed:
-        ready = _prepare(engine, message_id)
-        if ready is not None:
-            _deliver(engine, senders, ready)
-    return len(claimed)
+        batch = claim_due(session, limit)
+        ready = pacing.reserve_turns(
+            session,
+            batch,
+            lambda m: pacing.rate_for(_sending_from(session, m, sending_from)[1], m.channel),
+            utcnow(),
+        )
+        now_ids = [m.id for m in ready]
+    for message_id in now_ids:
+        outgoing_now = _prepare(engine, message_id, sending_from)
+        if outgoing_now is not None:
+            _deliver(engine, senders, outgoing_now)
+    return len(batch)
 
 
 def _start_attempt(session: Session, message_id: int, now: datetime) -> Message | None:
@@ -93,7 +101,24 @@ def _start_attempt(session: Session, message_id: int, now: datetime) -> Message 
     return message
 
 
-def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
+#: A batch's workspaces and sending addresses, by (workspace id, channel kind): read once per
+#: batch (a batch lasts a moment; a settings change applies from the next one).
+SendingFrom = dict[tuple[int, str], tuple[Workspace, Channel | None]]
+
+
+def _sending_from(
+    session: Session, message: Message, known: SendingFrom
+) -> tuple[Workspace, Channel | None]:
+    key = (message.workspace_id, message.channel)
+    if key not in known:
+        known[key] = (
+            workspaces.get(session, message.workspace_id),
+            workspaces.channel_for(session, message.workspace_id, message.channel),
+        )
+    return known[key]
+
+
+def _prepare(engine: Engine, message_id: int, known: SendingFrom) -> Outgoing | None:
     """Checks at send time, in one transaction: opt-outs, the WhatsApp window, the sending
     pace. Returns what to send now, or None when the message was failed or rescheduled."""
     now = utcnow()
@@ -105,8 +130,7 @@ def _prepare(engine: Engine, message_id: int) -> Outgoing | None:
         if refusal:
             delivery.mark_failed(session, message, "opted_out", refusal)
             return None
-        workspace = workspaces.get(session, message.workspace_id)
-        channel = workspaces.channel_for(session, message.workspace_id, message.channel)
+        workspace, channel = _sending_from(session, message, known)
         try:
             ready = outgoing.build(session, message, workspace, channel, now)
         except Permanent as failure:

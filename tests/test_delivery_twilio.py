@@ -10,7 +10,7 @@ import itertools
 import json
 import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -461,6 +461,25 @@ def test_sms_from_one_number_wait_their_turn_at_about_one_a_second(
     assert sent[-1].at - sent[0].at > 3.5
     assert [current(session, m).status for m in messages] == ["sent"] * 5
     assert all(m.attempts == 1 for m in messages)
+
+
+def test_a_burst_is_spread_when_claimed_and_the_waiting_rows_are_given_back(
+    engine: Engine, session: Session, twilio_standin: TwilioStandIn, senders: Senders
+) -> None:
+    make_workspace(session)
+    messages = queue_for_customers(session, 4)
+
+    dispatch_due(engine, senders)
+
+    waiting = [current(session, m) for m in messages[1:]]
+    assert all(m.lease_owner is None and m.lease_expires_at is None for m in waiting)
+    assert [as_utc(m.next_attempt_at) for m in waiting] == [
+        datetime.fromisoformat(m.meta["paced_for"]) for m in waiting
+    ]
+    pace = session.exec(select(SenderPace)).one()
+    assert as_utc(pace.next_free_at) == pytest.approx(
+        as_utc(waiting[-1].next_attempt_at) + timedelta(seconds=1), abs=timedelta(milliseconds=1)
+    )
 
 
 def test_paced_sms_never_reach_twilio_faster_than_the_numbers_rate(
