@@ -149,9 +149,7 @@ def first_triage(engine: Engine, prefix: str) -> datetime:
 def measure_throughput(
     engine: Engine, planned: list[Planned], processes: list[subprocess.Popen], timeout: float
 ) -> Throughput:
-    core_done, all_done, cpu = wait_drained(
-        engine, "_T%", timeout, processes, total=len(planned)
-    )
+    core_done, all_done, cpu = wait_drained(engine, "_T%", timeout, processes, total=len(planned))
     started = first_triage(engine, "_T%")
     return Throughput(
         messages=len(planned),
