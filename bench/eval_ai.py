@@ -13,7 +13,7 @@ targets for the offline responder:
 Each message is judged on its own, in a fresh AI-managed conversation, at a fixed time inside
 business hours (Tuesday 10:00 in the business's time zone).
 
-    python -m bench.eval_ai [--set tuning|holdout|fresh|blind|all] [--show-misses] [--json]
+    python -m bench.eval_ai [--set tuning|holdout|fresh|blind|sealed|all] [--show-misses] [--json]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ SETS = {
     "holdout": Path(__file__).parent / "eval_data" / "brightwater_holdout.jsonl",
     "fresh": Path(__file__).parent / "eval_data" / "brightwater_fresh.jsonl",
     "blind": Path(__file__).parent / "eval_data" / "brightwater_blind.jsonl",
+    "sealed": Path(__file__).parent / "eval_data" / "brightwater_sealed.jsonl",
 }
 DATA = SETS["tuning"]
 TARGETS = {"answer_accuracy": 0.85, "person_recall": 0.95, "neutral_escalated_max": 0.05}

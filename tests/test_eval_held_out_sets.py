@@ -2,7 +2,9 @@
 
 `bench/eval_data/brightwater_holdout.jsonl` (examined once to generalise the rules),
 `brightwater_fresh.jsonl` (never examined, kept for the final figures) and the smaller
-`brightwater_blind.jsonl` (written before the generalising pass, never tuned on) measure how
+`brightwater_blind.jsonl` (written before the generalising pass, never tuned on) and
+`brightwater_sealed.jsonl` (written by a hand that never saw the rules or the other sets, run
+once, never tuned on) measure how
 the tuned responder generalises, so besides the label rules of `bench/eval_data/README.md` none
 may share a text with the tuning set `brightwater_messages.jsonl` or with another.
 """
@@ -23,6 +25,7 @@ FRESH = ROOT / "bench" / "eval_data" / "brightwater_fresh.jsonl"
 HOLDOUT = ROOT / "bench" / "eval_data" / "brightwater_holdout.jsonl"
 TUNING = ROOT / "bench" / "eval_data" / "brightwater_messages.jsonl"
 BLIND = ROOT / "bench" / "eval_data" / "brightwater_blind.jsonl"
+SEALED = ROOT / "bench" / "eval_data" / "brightwater_sealed.jsonl"
 DEMO = ROOT / "data" / "demo" / "brightwater.json"
 
 #: Each held-out set: its file, id prefix, least total, least faq messages, and the share of
@@ -31,6 +34,7 @@ SETS = {
     "holdout": (HOLDOUT, "h-", 140, 60, 1.0),
     "fresh": (FRESH, "f-", 150, 65, 1.0),
     "blind": (BLIND, "b-", 100, 45, 0.5),
+    "sealed": (SEALED, "s-", 160, 70, 0.7),
 }
 MINIMUMS = {
     "faq": 60,
@@ -215,12 +219,13 @@ def test_spam_expects_no_escalation(rows: list[dict]) -> None:
     assert [r["id"] for r in rows if r.get("spam") and r["category"] != "spam"] == []
 
 
-def test_injection_labels(rows: list[dict]) -> None:
+def test_injection_labels(rows: list[dict], evalset: tuple[Path, str, int, int, float]) -> None:
     items = by_category(rows, "injection")
     pure = [r for r in items if r["expected_entry"] is None]
     mixed = [r for r in items if r["expected_entry"] is not None]
     assert pure, "no pure injection attempts"
-    assert mixed, "no injection attempts mixed with a real question"
+    # The sealed set's writer was briefed with pure attempts only; the others hold both kinds.
+    assert mixed or evalset[0] == SEALED, "no injection attempts mixed with a real question"
     for r in items:
         assert r.get("injection") is True, r["id"]
         assert r["expect_opt_out"] is False, r["id"]
