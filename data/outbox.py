@@ -16,6 +16,7 @@ from sqlmodel import Session
 from data import contacts, conversations, events, sms, workspaces
 from data.answers.formatting import email_subject
 from data.clock import as_utc, utcnow
+from data.db import insert_returning
 from data.events import Actor
 from data.models import Contact, Conversation, Message
 from data.vocab import (
@@ -177,8 +178,11 @@ def enqueue(
         answers_message_id=answers_message_id,
         segments=sms.segments(text) if channel == ChannelKind.SMS else None,
     )
-    session.add(message)
-    session.flush()
+    if conversation.id is None or contact.id is None:
+        session.flush()  # rows created in this transaction: they must exist for the INSERT
+    # One INSERT, not a flush of everything else the transaction has changed so far (a
+    # chunk of triage and replies): the flush cost several times the statement.
+    message = insert_returning(session, message)  # type: ignore[assignment]
 
     if contact.opted_out and sender.is_person and purpose not in OPT_OUT_EXEMPT_PURPOSES:
         events.record(
