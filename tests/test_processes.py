@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 import inbox
 from data import outbox
-from data.db import get_engine
+from data.db import get_engine, session_scope
 from data.events import Actor
 from data.migrate import head_revision
 from data.models import Message
@@ -254,11 +254,13 @@ def test_up_stops_every_child_on_ctrl_c_and_exits_0(tmp_path: Path) -> None:
 def test_up_runs_the_pipeline_that_sends_queued_messages(tmp_path: Path) -> None:
     with inbox_up(tmp_path) as up:
         engine = get_engine(up.database_url)
-        with Session(engine, expire_on_commit=False) as session:
+        # A write transaction as the product opens one (BEGIN IMMEDIATE): the pipeline writes
+        # to the same SQLite file meanwhile, and a read that turns into a write can find it
+        # changed ("database is locked" at once, not after the busy timeout).
+        with session_scope(engine, write=True) as session:
             make_workspace(session)
             inbound = text_in(session, "Can someone look at my boiler?")
             reply = outbox.enqueue(session, inbound.conversation, "Yes, tomorrow 9am.", Actor.ai())
-            session.commit()
 
         def sent() -> bool:
             with Session(engine) as session:
