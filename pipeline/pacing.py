@@ -90,16 +90,17 @@ def reserve_turns(
     the interval since the sender's last send."""
     now = as_utc(now)
     ready: list[Message] = []
-    paces: dict[str, SenderPace] = {}
+    rates = {m.id: rate_of(m) for m in messages if "paced_for" not in m.meta}
+    keys = {m.id: f"{m.channel}:{m.from_address}" for m in messages if rates.get(m.id)}
+    # Senders' rows locked in one order in every process: two dispatchers whose batches meet
+    # the same senders in different orders would otherwise wait on each other.
+    paces = {key: _pace_row(session, key, now) for key in sorted(set(keys.values()))}
     for message in messages:
-        rate = rate_of(message)
-        if not rate or "paced_for" in message.meta:
+        rate = rates.get(message.id)
+        if not rate:
             ready.append(message)
             continue
-        key = f"{message.channel}:{message.from_address}"
-        if key not in paces:
-            paces[key] = _pace_row(session, key, now)
-        pace = paces[key]
+        pace = paces[keys[message.id]]
         slot = max(now, as_utc(pace.next_free_at))
         pace.next_free_at = slot + timedelta(seconds=1 / rate)
         message.meta = {**message.meta, "paced_for": slot.isoformat()}
