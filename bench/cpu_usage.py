@@ -83,7 +83,7 @@ class CpuUse:
         )
 
 
-def between(before: CpuSnapshot, after: CpuSnapshot, pids: list[int]) -> CpuUse:
+def between(before: CpuSnapshot, after: CpuSnapshot) -> CpuUse:
     # A PostgreSQL backend that started during the phase counts from 0; one that ended is lost
     # (a pooled connection lives through the phase, so that is rare and small).
     postgres = sum(

@@ -124,7 +124,7 @@ def wait_drained(
         if untriaged == 0 and core_due == 0 and core_done is None:
             core_done = now
             if cpu_start is not None:
-                cpu = between(cpu_start, snapshot(pids), pids)
+                cpu = between(cpu_start, snapshot(pids))
         if untriaged == 0 and due == 0:
             assert core_done is not None
             return core_done, now, cpu

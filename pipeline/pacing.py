@@ -45,6 +45,13 @@ def _pace_row(session: Session, key: str, now: datetime) -> SenderPace:
     return pace
 
 
+def _take_slot(pace: SenderPace, interval: timedelta, now: datetime) -> datetime:
+    """The sender's next free moment (now at the earliest), and the one after it reserved."""
+    slot = max(now, as_utc(pace.next_free_at))
+    pace.next_free_at = slot + interval
+    return slot
+
+
 def turn(session: Session, message: Message, rate: float | None, now: datetime) -> datetime:
     """The moment `message` may be handed to the provider: `now` means go (and the send is
     recorded), a later moment means wait until then. A message seen for the first time
@@ -59,8 +66,7 @@ def turn(session: Session, message: Message, rate: float | None, now: datetime) 
     pace = _pace_row(session, f"{message.channel}:{message.from_address}", now)
     reserved = message.meta.get("paced_for")
     if reserved is None:
-        slot = max(now, as_utc(pace.next_free_at))
-        pace.next_free_at = slot + interval
+        slot = _take_slot(pace, interval, now)
         if slot > now + SLACK:
             session.add(pace)
             message.meta = {**message.meta, "paced_for": slot.isoformat()}
@@ -101,8 +107,7 @@ def reserve_turns(
             ready.append(message)
             continue
         pace = paces[keys[message.id]]
-        slot = max(now, as_utc(pace.next_free_at))
-        pace.next_free_at = slot + timedelta(seconds=1 / rate)
+        slot = _take_slot(pace, timedelta(seconds=1 / rate), now)
         message.meta = {**message.meta, "paced_for": slot.isoformat()}
         if slot > now + SLACK:
             message.next_attempt_at = slot
