@@ -193,3 +193,37 @@ def test_first_messages_and_first_conversations_are_kept_up_to_date_as_rows_arri
     assert cursor.execute(
         "SELECT id, first_message_at, first_conversation_id, channel FROM contact"
     ).fetchall() == [(contact.id, naive[3], email.id, "email")]
+
+
+def test_each_temperature_change_knows_the_one_before_it_even_when_it_arrives_late(
+    session: Session, engine: Engine
+):
+    """The replay reads each change's predecessor from the snapshot: a change stored after a
+    refresh with an earlier time than one already held puts its contact's changes in order
+    again."""
+    rows = Rows(session)
+    now = utcnow()
+    warm, quiet = rows.contact(now - timedelta(hours=5)), rows.contact(now - timedelta(hours=5))
+
+    def change(when: timedelta, before: str, after: str) -> int:
+        event = rows.event(
+            "lead_temperature_changed", now - when, contact=warm, from_=before, to=after
+        )
+        session.commit()
+        return event.id
+
+    hot = change(timedelta(hours=1), "warm", "hot")
+    snapshot = Snapshot(engine)
+    snapshot.fresh()
+    cold = change(timedelta(hours=3), "cool", "warm")  # committed late, happened earlier
+    rows.event("lead_status_changed", now, contact=warm, from_="new", to="booked")
+    session.commit()
+
+    cursor = snapshot.fresh(max_age=0)
+    assert cursor.execute(
+        "SELECT id, prev_to, first_change FROM event "
+        "WHERE kind = 'lead_temperature_changed' ORDER BY created_at"
+    ).fetchall() == [(cold, None, True), (hot, "warm", False)]
+    assert cursor.execute(
+        "SELECT id, temperature_changed FROM contact ORDER BY id"
+    ).fetchall() == [(warm.id, True), (quiet.id, False)]

@@ -33,12 +33,12 @@ STAGES = ("new", "contacted", "quoted", "booked", "won")
 _CONTACTS = f"""
 contacts AS (
     SELECT id, least(created_at, coalesce(first_message_at, created_at)) AS created_at,
-           lead_temperature, lead_status, channel
+           lead_temperature, lead_status, channel, temperature_changed
     FROM contact WHERE workspace_id = $ws
 ),
 filtered AS (SELECT * FROM contacts WHERE {channel_filter("channel")}),
 changes AS (
-    SELECT e.id, e.contact_id, e.created_at, e.to_value, e.from_value
+    SELECT e.id, e.contact_id, e.created_at, e.to_value, e.from_value, e.prev_to, e.first_change
     FROM event e
     WHERE e.workspace_id = $ws AND e.kind = 'lead_temperature_changed'
       AND e.to_value IS NOT NULL
@@ -83,21 +83,21 @@ def temperature_over_time(cursor: duckdb.DuckDBPyConnection, period: Period) -> 
         ),
         moves AS (
             -- a contact counts once its start is before the end, a change once it is at or
-            -- before it: starts are placed a microsecond later
-            SELECT f.created_at + INTERVAL 1 MICROSECOND AS counted, f.lead_temperature,
+            -- before it: starts are placed a microsecond later. The snapshot keeps each
+            -- change's predecessor (`prev_to`) and whether it is the contact's first.
+            SELECT f.created_at + INTERVAL 1 MICROSECOND AS counted,
                    greatest(ch.created_at, f.created_at + INTERVAL 1 MICROSECOND) AS t,
                    ch.to_value,
-                   coalesce(lag(ch.to_value) OVER w, ch.from_value, f.lead_temperature) AS before,
-                   row_number() OVER w = 1 AS first
+                   coalesce(ch.prev_to, ch.from_value, f.lead_temperature) AS before,
+                   ch.first_change AS first
             FROM changes ch JOIN filtered f ON f.id = ch.contact_id
-            WINDOW w AS (PARTITION BY ch.contact_id ORDER BY ch.created_at, ch.id)
         ),
         steps AS (
             -- a contact's start and its first change's undoing of it cancel out (same moment,
             -- same temperature): only contacts with no changes start at their temperature
             SELECT f.created_at + INTERVAL 1 MICROSECOND AS t, f.lead_temperature AS temperature,
                    1 AS n
-            FROM filtered f ANTI JOIN changes ch ON ch.contact_id = f.id
+            FROM filtered f WHERE NOT f.temperature_changed
             UNION ALL SELECT counted, before, 1 FROM moves WHERE first
             UNION ALL SELECT t, before, -1 FROM moves
             UNION ALL SELECT t, to_value, 1 FROM moves
