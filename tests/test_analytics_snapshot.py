@@ -224,6 +224,7 @@ def test_each_temperature_change_knows_the_one_before_it_even_when_it_arrives_la
         "SELECT id, prev_to, first_change FROM event "
         "WHERE kind = 'lead_temperature_changed' ORDER BY created_at"
     ).fetchall() == [(cold, None, True), (hot, "warm", False)]
-    assert cursor.execute(
-        "SELECT id, temperature_changed FROM contact ORDER BY id"
-    ).fetchall() == [(warm.id, True), (quiet.id, False)]
+    assert cursor.execute("SELECT id, temperature_changed FROM contact ORDER BY id").fetchall() == [
+        (warm.id, True),
+        (quiet.id, False),
+    ]
