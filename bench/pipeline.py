@@ -28,7 +28,13 @@ Targets (the issue's): 200 messages/s on one process, p50 under 1 s, two process
 1.6x one (PostgreSQL; SQLite runs one pipeline process).
 
     python -m bench.pipeline [--quick] [--postgres-url postgresql://postgres@127.0.0.1/postgres]
-        [--messages N] [--py-spy DIR]
+        [--messages N] [--py-spy DIR] [--rounds N]
+
+With --rounds N, each configuration's throughput phase runs N times, each on a fresh
+database, the configurations taking turns (SQLite, PostgreSQL 1, PostgreSQL 2, SQLite, ...),
+and msgs/s is the median: one round on a shared 2-core VM swings by ~20% (the same code gave
+157-214/s on one PostgreSQL process in one afternoon), and the two-process ratio is the
+quotient of two such figures. Every round's figure is printed.
 
 With --postgres-url (an admin URL) a database is created per configuration and dropped after
 it. With --py-spy DIR, the first pipeline process of each configuration is profiled with
@@ -246,8 +252,11 @@ def run_config(
     workdir: Path,
     latency_rate: float | None,
     spy_dir: Path | None,
+    latency: bool = True,
 ) -> Result:
-    print(f"  {name}", flush=True)
+    """One configuration on a fresh database: the throughput phase, then (unless `latency`
+    is false: a further round of throughput only) the latency phase."""
+    print(f"  {name}" + ("" if latency else ", throughput again"), flush=True)
     rng = random.Random(7)
     prepare(url)
     engine = get_engine(url)
@@ -269,6 +278,9 @@ def run_config(
         )
         if t.cpu:
             print(f"    {t.cpu}", flush=True)
+        if not latency:
+            dispose_engines()
+            return result
         rate = latency_rate if latency_rate is not None else max(t.rate / 2, 1.0)
         result.latency = measure_latency(
             engine, rate, sizes.latency_seconds, rng, procs, sizes.drain_timeout
@@ -297,6 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--messages", type=int, help="messages for the throughput phase")
     parser.add_argument("--py-spy", type=Path, help="profile each configuration into this dir")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each configuration's throughput phase this many times (fresh database "
+        "each, configurations alternating) and report the median",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.messages:
@@ -343,8 +362,32 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
 
+        for _ in range(args.rounds - 1):
+            for result in results:
+                again = (
+                    _round(
+                        result, f"sqlite:///{work / f'again-{len(result.rates)}.db'}", sizes, work
+                    )
+                    if result.name.startswith("SQLite")
+                    else _again_on_postgres(result, args.postgres_url, sizes, work)
+                )
+                result.more_rounds.append(again)
+
     print_report([table(results)], verdicts(results), started)
     return 0
+
+
+def _round(result: Result, url: str, sizes: Sizes, work: Path) -> float:
+    """msgs/s of one more throughput-only round of `result`'s configuration at `url`."""
+    again = run_config(result.name, url, result.processes, sizes, work, None, None, False)
+    assert again.throughput is not None
+    result.job_errors.update(again.job_errors)
+    return again.throughput.rate
+
+
+def _again_on_postgres(result: Result, admin_url: str, sizes: Sizes, work: Path) -> float:
+    with postgres_database(admin_url) as url:
+        return _round(result, url, sizes, work)
 
 
 if __name__ == "__main__":
