@@ -82,23 +82,29 @@ def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
     return len(batch)
 
 
-def _start_attempt(session: Session, message_id: int, now: datetime) -> Message | None:
-    """The claimed row, locked, made `sending` with a fresh lease for this one send; None when
-    it is no longer this process's to send (its lease ran out and another process took it)."""
-    message = session.exec(
-        select(Message).where(Message.id == message_id).with_for_update()
+def _start_attempt(
+    session: Session, message_id: int, now: datetime
+) -> tuple[Message, Contact | None] | None:
+    """The claimed row, locked, made `sending` with a fresh lease for this one send, and its
+    contact as it is now (read in the same statement: one round trip fewer per send); None
+    when it is no longer this process's to send (its lease ran out and another process took
+    it)."""
+    found = session.exec(
+        select(Message, Contact)
+        .join(Contact, col(Contact.id) == Message.contact_id, isouter=True)
+        .where(Message.id == message_id)
+        .with_for_update(of=Message)
     ).first()
-    if (
-        message is None
-        or message.status != DeliveryStatus.QUEUED
-        or message.lease_owner != worker_id()
-    ):
+    if found is None:
+        return None
+    message, contact = found
+    if message.status != DeliveryStatus.QUEUED or message.lease_owner != worker_id():
         return None
     message.status = DeliveryStatus.SENDING
     message.attempts += 1
     message.lease_expires_at = now + LEASE
     session.add(message)
-    return message
+    return message, contact
 
 
 #: A batch's workspaces and sending addresses, by (workspace id, channel kind): read once per
@@ -123,10 +129,11 @@ def _prepare(engine: Engine, message_id: int, known: SendingFrom) -> Outgoing | 
     pace. Returns what to send now, or None when the message was failed or rescheduled."""
     now = utcnow()
     with session_scope(engine, write=True) as session:
-        message = _start_attempt(session, message_id, now)
-        if message is None:
+        started = _start_attempt(session, message_id, now)
+        if started is None:
             return None
-        refusal = outbox.send_refusal(message, session.get(Contact, message.contact_id))
+        message, contact = started
+        refusal = outbox.send_refusal(message, contact)
         if refusal:
             delivery.mark_failed(session, message, "opted_out", refusal)
             return None
