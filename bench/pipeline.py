@@ -33,7 +33,7 @@ Targets (the issue's): 200 messages/s on one process, p50 under 1 s, two process
 With --rounds N, each configuration's throughput phase runs N times, each on a fresh
 database, the configurations taking turns (SQLite, PostgreSQL 1, PostgreSQL 2, SQLite, ...),
 and msgs/s is the median: one round on a shared 2-core VM swings by ~20% (the same code gave
-157-214/s on one PostgreSQL process in one afternoon), and the two-process ratio is the
+157-201/s on one PostgreSQL process in one evening), and the two-process ratio is the
 quotient of two such figures. Every round's figure is printed.
 
 With --postgres-url (an admin URL) a database is created per configuration and dropped after
@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _round(result: Result, url: str, sizes: Sizes, work: Path) -> float:
     """msgs/s of one more throughput-only round of `result`'s configuration at `url`."""
-    again = run_config(result.name, url, result.processes, sizes, work, None, None, False)
+    again = run_config(result.name, url, result.processes, sizes, work, None, None, latency=False)
     assert again.throughput is not None
     result.job_errors.update(again.job_errors)
     return again.throughput.rate
