@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from data.analytics.period import Period, bucket, channel_filter, query
+from data.analytics.snapshot import TEMPERATURE_CHANGE
 
 TEMPERATURES = ("hot", "warm", "cool", "cold")
 STAGES = ("new", "contacted", "quoted", "booked", "won")
@@ -40,8 +41,7 @@ filtered AS (SELECT * FROM contacts WHERE {channel_filter("channel")}),
 changes AS (
     SELECT e.id, e.contact_id, e.created_at, e.to_value, e.from_value, e.prev_to, e.first_change
     FROM event e
-    WHERE e.workspace_id = $ws AND e.kind = 'lead_temperature_changed'
-      AND e.to_value IS NOT NULL
+    WHERE e.workspace_id = $ws AND {TEMPERATURE_CHANGE}
 )"""
 
 

@@ -69,8 +69,9 @@ CREATE TABLE contact (
     first_conversation_id BIGINT, channel VARCHAR, temperature_changed BOOLEAN DEFAULT false);
 """
 
-#: The Events the temperature replay reads (`leads.py`).
-_TEMPERATURE_CHANGE = "kind = 'lead_temperature_changed' AND to_value IS NOT NULL"
+#: The Events the temperature replay reads (`leads.py` filters on this too, so the kept
+#: order of changes is over exactly the rows it reads).
+TEMPERATURE_CHANGE = "kind = 'lead_temperature_changed' AND to_value IS NOT NULL"
 
 #: What rows arriving in `incoming` change in the kept columns (times never change, so rows
 #: read again leave them as they were). A message may come before its conversation or
@@ -96,14 +97,14 @@ _DERIVE = {
            FROM (
                SELECT id, lag(to_value) OVER w AS prev_to, row_number() OVER w = 1 AS first_change
                FROM event
-               WHERE {_TEMPERATURE_CHANGE} AND contact_id IN (
-                   SELECT contact_id FROM incoming WHERE {_TEMPERATURE_CHANGE})
+               WHERE {TEMPERATURE_CHANGE} AND contact_id IN (
+                   SELECT contact_id FROM incoming WHERE {TEMPERATURE_CHANGE})
                WINDOW w AS (PARTITION BY contact_id ORDER BY created_at, id)
            ) placed
            WHERE event.id = placed.id""",
         f"""INSERT INTO contact (id, temperature_changed)
            SELECT DISTINCT contact_id, true FROM incoming
-           WHERE {_TEMPERATURE_CHANGE} AND contact_id IS NOT NULL
+           WHERE {TEMPERATURE_CHANGE} AND contact_id IS NOT NULL
            ON CONFLICT (id) DO UPDATE SET temperature_changed = true""",
     ],
     "conversation": [
