@@ -12,6 +12,7 @@ _GSM_BASIC = set(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM_EXTENDED = set("^{}\\[~]|€\f")
+_GSM = frozenset(_GSM_BASIC | _GSM_EXTENDED)
 
 SINGLE = {"gsm7": 160, "ucs2": 70}
 MULTI = {"gsm7": 153, "ucs2": 67}
@@ -20,15 +21,17 @@ MAX_REPLY_SEGMENTS = 3
 
 
 def encoding(text: str) -> str:
-    return "gsm7" if all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in text) else "ucs2"
+    # Set operations rather than a loop over the characters: every queued SMS is measured,
+    # and a reply trimmed to fit is measured once per sentence.
+    return "gsm7" if _GSM.issuperset(text) else "ucs2"
 
 
 def units(text: str) -> int:
     """Length in the encoding's units: GSM extension characters count twice; in UCS-2 a
     character outside the basic plane (most emoji) counts twice (a surrogate pair)."""
     if encoding(text) == "gsm7":
-        return sum(2 if c in _GSM_EXTENDED else 1 for c in text)
-    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+        return len(text) + sum(text.count(c) for c in _GSM_EXTENDED.intersection(text))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def segments(text: str) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from data.clock import utcnow
+from data.models.factories import empty_list
 
 
 class Call(SQLModel, table=True):
@@ -36,7 +37,7 @@ class Call(SQLModel, table=True):
     summary: str = Field(default="", sa_type=Text)
     #: [{"speaker": "customer" | "agent", "text": "..."}, ...]
     transcript: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     created_at: datetime = Field(default_factory=utcnow)
     #: Click-to-call: the operator's phone rung first, then bridged to the customer.

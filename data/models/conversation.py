@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from data.clock import utcnow
+from data.models.factories import empty_list
 from data.vocab import ConversationStatus, ManagedBy
 
 
@@ -101,7 +102,7 @@ class Message(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=998)
     #: [{"url": ..., "content_type": ..., "filename": ..., "size": ...}]
     media: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     #: Channel details: email headers (message_id, in_reply_to, references, auto_submitted),
     #: WhatsApp profile name, template ids, the reason an opt-out was overridden, ...
