@@ -296,13 +296,10 @@ ROUTE = select(Channel).where(
     Channel.address == bindparam("address"),
     col(Channel.active).is_(True),
 )
-CHANNEL_FOR = (
+#: A workspace's channels, oldest first (parameter `workspace_id`).
+CHANNELS = (
     select(Channel)
-    .where(
-        Channel.workspace_id == bindparam("workspace_id"),
-        Channel.kind == bindparam("kind"),
-        col(Channel.active).is_(True),
-    )
+    .where(Channel.workspace_id == bindparam("workspace_id"))
     .order_by(col(Channel.id))
 )
 
@@ -324,21 +321,19 @@ def route_inbound(session: Session, kind: str, address: str) -> Channel | None:
 
 
 def channels(session: Session, workspace_id: int) -> list[Channel]:
-    return list(
-        session.exec(
-            select(Channel).where(Channel.workspace_id == workspace_id).order_by(col(Channel.id))
-        )
+    """Every channel of the workspace, oldest first, read once per transaction: a batch of
+    replies asks for its sending address on each channel it answers on, and the email loop
+    guard for all of them (one round trip instead of one per channel)."""
+    loaded = remembered(
+        session,
+        Channel,
+        workspace_id,
+        lambda: session.exec(CHANNELS, params={"workspace_id": workspace_id}).all(),
     )
+    deleted = session.deleted
+    return [c for c in loaded if c not in deleted]
 
 
 def channel_for(session: Session, workspace_id: int, kind: str) -> Channel | None:
-    """The workspace's (first active) address on `kind`: where outbound messages come from.
-    Read once per transaction (every reply of a batch asks for it)."""
-    return remembered(
-        session,
-        Channel,
-        (workspace_id, kind),
-        lambda: session.exec(
-            CHANNEL_FOR, params={"workspace_id": workspace_id, "kind": kind}
-        ).first(),
-    )
+    """The workspace's (first active) address on `kind`: where outbound messages come from."""
+    return next((c for c in channels(session, workspace_id) if c.kind == kind and c.active), None)
