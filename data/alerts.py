@@ -13,6 +13,7 @@ from data import events, sms, workspaces
 from data.events import Actor
 from data.models import Contact, Conversation, Event, Message, User, Workspace
 from data.settings import get_settings
+from data.transaction_cache import remembered_rows
 from data.vocab import ChannelKind, DeliveryStatus, Direction, EventKind, label
 
 ALERT_PURPOSE = "alert"
@@ -25,14 +26,9 @@ def recipients(session: Session, workspace: Workspace) -> list[tuple[str, str, s
         found.append((ChannelKind.SMS, workspace.alert_phone, "Alert phone"))
     if workspace.alert_email:
         found.append((ChannelKind.EMAIL, workspace.alert_email, "Alert email"))
-    team = session.exec(
-        select(User).where(
-            User.workspace_id == workspace.id,
-            col(User.receives_alerts).is_(True),
-            col(User.active).is_(True),
-        )
-    ).all()
-    for user in team:
+    for user in _team(session, workspace.id):
+        if not (user.receives_alerts and user.active):
+            continue
         if user.phone:
             found.append((ChannelKind.SMS, user.phone, user.display_name))
         found.append((ChannelKind.EMAIL, user.email, user.display_name))
@@ -40,6 +36,21 @@ def recipients(session: Session, workspace: Workspace) -> list[tuple[str, str, s
     for channel, address, name in found:
         unique.setdefault((channel, address.lower()), (channel, address, name))
     return list(unique.values())
+
+
+def _team(session: Session, workspace_id: int) -> list[User]:
+    """The workspace's people, oldest first, read once per transaction: a chunk of messages
+    escalates several conversations and checks every email against these addresses, and a
+    query between two alerts would flush the first on its own. Who gets alerts is decided
+    on the objects, so a change made earlier in the transaction counts."""
+    return remembered_rows(
+        session,
+        User,
+        workspace_id,
+        lambda: session.exec(
+            select(User).where(User.workspace_id == workspace_id).order_by(col(User.id))
+        ).all(),
+    )
 
 
 def _link(conversation: Conversation) -> str:

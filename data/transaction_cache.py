@@ -5,7 +5,7 @@ same session (adding one, or flushing a change) forgets what was remembered for 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import event
@@ -22,6 +22,16 @@ def remembered(session: OrmSession, model: type, key: Hashable, load: Callable[[
     if key not in per_model:
         per_model[key] = load()
     return per_model[key]
+
+
+def remembered_rows(
+    session: OrmSession, model: type, key: Hashable, load: Callable[[], Sequence[T]]
+) -> list[T]:
+    """`remembered` for rows of `model`, less those deleted in this session since (a deletion
+    only makes the cache forget at the next flush)."""
+    rows = remembered(session, model, key, load)
+    deleted = session.deleted
+    return [row for row in rows if row not in deleted]
 
 
 @event.listens_for(OrmSession, "after_flush")

@@ -14,7 +14,7 @@ from data import events
 from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.events import Actor
 from data.models import Channel, Workspace
-from data.transaction_cache import remembered
+from data.transaction_cache import remembered_rows
 from data.vocab import PHONE_CHANNELS, REPLYABLE_CHANNELS, ChannelKind, EventKind
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -324,14 +324,12 @@ def channels(session: Session, workspace_id: int) -> list[Channel]:
     """Every channel of the workspace, oldest first, read once per transaction: a batch of
     replies asks for its sending address on each channel it answers on, and the email loop
     guard for all of them (one round trip instead of one per channel)."""
-    loaded = remembered(
+    return remembered_rows(
         session,
         Channel,
         workspace_id,
         lambda: session.exec(CHANNELS, params={"workspace_id": workspace_id}).all(),
     )
-    deleted = session.deleted
-    return [c for c in loaded if c not in deleted]
 
 
 def channel_for(session: Session, workspace_id: int, kind: str) -> Channel | None:

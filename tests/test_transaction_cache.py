@@ -1,5 +1,6 @@
-"""A workspace's sending address is read once per transaction, and never served stale: a
-channel added or switched off in the same session, or changed by another, is seen."""
+"""A workspace's sending addresses, and the people who get its alerts, are read once per
+transaction, and never served stale: a channel or a person added, switched off or deleted in
+the same session, or changed by another, is seen."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from data import workspaces
-from tests.factories import make_workspace
+from data import alerts, users, workspaces
+from data.events import Actor
+from tests.factories import make_user, make_workspace
 
 
 @contextmanager
-def channel_reads(engine: Engine) -> Iterator[list[str]]:
+def table_reads(engine: Engine, table: str = "channel") -> Iterator[list[str]]:
     seen: list[str] = []
 
     def remember(_conn, _cursor, statement, _params, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM channel" in statement:
+        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", remember)
@@ -32,7 +34,7 @@ def test_many_replies_in_one_transaction_read_the_sending_address_once(engine: E
     with Session(engine) as session:
         workspace = make_workspace(session)
         session.commit()
-        with channel_reads(engine) as reads:
+        with table_reads(engine) as reads:
             found = [workspaces.channel_for(session, workspace.id, "sms") for _ in range(25)]
         assert {c.address for c in found if c is not None} == {"+15125550100"}
         assert len(reads) == 1
@@ -78,3 +80,46 @@ def test_a_new_transaction_sees_a_change_made_by_another_session(engine: Engine)
             writer.add(channel)
             writer.commit()
         assert workspaces.channel_for(reader, workspace_id, "webchat") is None
+
+
+def test_every_sending_address_of_a_transaction_comes_from_one_read(engine: Engine) -> None:
+    with Session(engine) as session:
+        workspace = make_workspace(session)
+        session.commit()
+        with table_reads(engine) as reads:
+            kinds = ("sms", "email", "whatsapp", "webchat", "voice")
+            found = {kind: workspaces.channel_for(session, workspace.id, kind) for kind in kinds}
+            listed = workspaces.channels(session, workspace.id)
+        assert found["email"] is not None and found["email"].address == "hello@acme.example"
+        assert found["whatsapp"] is not None and found["whatsapp"].address == "+15125550101"
+        assert {c.kind for c in listed} == set(kinds)
+        assert len(reads) == 1
+
+
+def test_a_channel_deleted_in_the_same_session_is_no_longer_an_address(engine: Engine) -> None:
+    with Session(engine) as session:
+        workspace = make_workspace(session)
+        channel = workspaces.channel_for(session, workspace.id, "webchat")
+        assert channel is not None
+        session.delete(channel)
+        assert workspaces.channel_for(session, workspace.id, "webchat") is None
+        assert channel not in workspaces.channels(session, workspace.id)
+
+
+def test_a_person_who_stops_getting_alerts_drops_out_of_the_recipients_at_once(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        workspace = make_workspace(session)
+        person = make_user(session, workspace, name="Robin")
+        person.phone = "+15125550177"
+        person.receives_alerts = True
+        session.add(person)
+        session.commit()
+        with table_reads(engine, "app_user") as reads:
+            before = alerts.recipients(session, workspace)
+            again = alerts.recipients(session, workspace)
+        assert (("sms", "+15125550177", "Robin") in before) and before == again
+        assert len(reads) == 1
+        users.set_receives_alerts(session, person, False, Actor.system("test"))
+        assert ("sms", "+15125550177", "Robin") not in alerts.recipients(session, workspace)
