@@ -66,7 +66,8 @@ def escalation_alerts(
     note: str | None,
     actor: Actor,
 ) -> list[Message]:
-    """Queue the alerts for a new escalation; returns the outbox rows."""
+    """Queue the alerts for a new escalation; returns the outbox rows (written at the
+    session's next flush)."""
     who = contact.display_name
     said = conversation.last_message_preview
     text = (
@@ -148,5 +149,7 @@ def _queue(
         )
         session.add(message)
         queued.append(message)
-    session.flush()
+    # Not flushed here: written with the caller's other changes at its next flush (an
+    # escalation in the middle of a chunk of messages would otherwise flush the chunk's
+    # writes so far on their own).
     return queued

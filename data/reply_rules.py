@@ -85,16 +85,20 @@ def _email_loop_guard(
     sender = (message.from_address or "").lower()
     if sender in _own_addresses(session, workspace):
         return Silence("The email came from one of the business's own addresses.")
-    sent = session.exec(
-        select(func.count()).where(
-            Message.workspace_id == workspace.id,
-            Message.channel == ChannelKind.EMAIL,
-            Message.direction == Direction.OUTBOUND,
-            func.lower(Message.to_address) == sender,
-            col(Message.sender_kind).in_([SenderKind.AI, SenderKind.AUTOMATION]),
-            col(Message.created_at) >= as_utc(now) - timedelta(days=1),
-        )
-    ).one()
+    # No autoflush: automatic emails to customers are written as they are queued
+    # (`outbox.enqueue`), so the count sees them without flushing the caller's other changes
+    # on their own. Alerts wait for the flush, but go only to the addresses refused above.
+    with session.no_autoflush:
+        sent = session.exec(
+            select(func.count()).where(
+                Message.workspace_id == workspace.id,
+                Message.channel == ChannelKind.EMAIL,
+                Message.direction == Direction.OUTBOUND,
+                func.lower(Message.to_address) == sender,
+                col(Message.sender_kind).in_([SenderKind.AI, SenderKind.AUTOMATION]),
+                col(Message.created_at) >= as_utc(now) - timedelta(days=1),
+            )
+        ).one()
     if sent >= workspace.email_auto_replies_per_day:
         return Silence(
             f"Already {sent} automatic emails to this sender today (limit "

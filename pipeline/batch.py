@@ -142,7 +142,7 @@ class Batch:
         self, session: Session, workspace_id: int, now: datetime
     ) -> list[tuple[datetime, datetime]]:
         """Booked (start, end) pairs starting in [now - 12 h, now + HORIZON_DAYS), read once
-        per chunk (again after this chunk booked)."""
+        per chunk, with what this chunk books added as it books it."""
         loaded = self.busy.get(workspace_id)
         if loaded is None or as_utc(now) > loaded[0] + SLACK:
             start = as_utc(now)
@@ -167,7 +167,13 @@ class Batch:
             if row.sender_kind == SenderKind.AI and row.answers_message_id is not None:
                 self.replied.add(row.answers_message_id)
         elif isinstance(row, Appointment):
-            self.busy.pop(row.workspace_id, None)
+            # The chunk's own booking joins the calendar it loaded: reading it all again
+            # would also flush the chunk's writes so far on their own.
+            loaded = self.busy.get(row.workspace_id)
+            if loaded is not None and row.status == AppointmentStatus.BOOKED:
+                booked = loaded[1]
+                booked.append((row.starts_at, row.ends_at))
+                booked.sort(key=lambda pair: as_utc(pair[0]))
 
 
 def batch_of(session: Session) -> Batch | None:

@@ -47,5 +47,8 @@ Row = TypeVar("Row", Conversation, Contact, Message)
 
 
 def fresh(session: Session, row: Row) -> Row:
+    """`row` as stored once the session's writes so far are (as its commit would store them):
+    a refresh alone would drop changes still waiting for the next flush."""
+    session.flush()
     session.refresh(row)
     return row
