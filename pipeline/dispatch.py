@@ -27,7 +27,7 @@ from data.db import error_summary, session_scope
 from data.models import Channel, Contact, Conversation, Message, Workspace
 from data.vocab import ChannelKind, DeliveryStatus, Direction
 from pipeline import outgoing, pacing
-from pipeline.claims import LEASE, claim, worker_id
+from pipeline.claims import LEASE, claim, release, worker_id
 from pipeline.senders import Outgoing, Permanent, Transient, Unknown
 from pipeline.senders.router import Senders
 
@@ -39,6 +39,11 @@ BACKOFF_CAP = timedelta(minutes=10)
 #: How long a send's outcome waits for an unreachable database before it is left to
 #: housekeeping (at most half the lease).
 OUTCOME_PATIENCE = timedelta(seconds=60)
+#: A dispatch run waits for a sender's next turn when it is at most this far off (the run's
+#: period: a later turn is the next run's), and waits at most RUN_WAIT in all, so that a
+#: backlog on one slow sender does not hold back what the next run would send on others.
+TURN_WAIT = 0.5
+RUN_WAIT = 1.0
 
 
 def backoff(attempt: int) -> timedelta:
@@ -68,18 +73,49 @@ def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
     sending_from: SendingFrom = {}
     with session_scope(engine, write=True) as session:
         batch = claim_due(session, limit)
-        ready = pacing.reserve_turns(
-            session,
-            batch,
-            lambda m: pacing.rate_for(_sending_from(session, m, sending_from)[1], m.channel),
-            utcnow(),
-        )
-        now_ids = [m.id for m in ready]
-    for message_id in now_ids:
-        outgoing_now = _prepare(engine, message_id, sending_from)
+
+        def rate_of(message: Message) -> float | None:
+            channel = _sending_from(session, message, sending_from)[1]
+            return pacing.rate_for(channel, message.channel)
+
+        ready = pacing.reserve_turns(session, batch, rate_of, utcnow())
+        turns = pacing.in_turn(ready, rate_of)
+    spacing, waited, later = pacing.Spacing(), 0.0, {}
+    for turn in turns:
+        wait = spacing.wait(turn)
+        if wait > TURN_WAIT or waited + wait > RUN_WAIT:
+            later[turn.message_id] = utcnow() + timedelta(seconds=wait)
+            continue
+        if wait:
+            time.sleep(wait)
+            waited += wait
+        outgoing_now = _prepare(engine, turn.message_id, sending_from)
         if outgoing_now is not None:
+            spacing.sent(turn)
             _deliver(engine, senders, outgoing_now)
+    if later:
+        _give_back(engine, later)
     return len(batch)
+
+
+def _give_back(engine: Engine, due_at: dict[int, datetime]) -> None:
+    """Claimed rows whose sender's next turn is beyond this run's wait: back to the queue,
+    due at that turn (not an attempt: they were never prepared)."""
+    with session_scope(engine, write=True) as session:
+        rows = session.exec(
+            select(Message)
+            .where(
+                col(Message.id).in_(sorted(due_at)),
+                Message.status == DeliveryStatus.QUEUED,
+                Message.lease_owner == worker_id(),
+            )
+            .order_by(col(Message.id))
+            .with_for_update()
+        ).all()
+        for message in rows:
+            release(message)
+            message.next_attempt_at = due_at[message.id]
+            session.add(message)
 
 
 def _start_attempt(

@@ -4,7 +4,9 @@ channel's rate instead of failing at the provider."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -119,3 +121,48 @@ def reserve_turns(
     for pace in paces.values():
         session.add(pace)
     return ready
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A message of a dispatch run to prepare now, and the sender whose pace it keeps."""
+
+    message_id: int
+    #: None when the message is not paced.
+    sender: str | None
+    interval: timedelta
+
+
+def in_turn(messages: list[Message], rate_of: Callable[[Message], float | None]) -> list[Turn]:
+    """The run's messages in the order to send them: the unpaced first (in claim order), then
+    the paced in the order their moments were reserved."""
+    turns = []
+    for message in messages:
+        rate = rate_of(message)
+        sender = f"{message.channel}:{message.from_address}" if rate else None
+        interval = timedelta(seconds=1 / rate) if rate else timedelta(0)
+        turns.append((message.meta.get("paced_for") or "", Turn(message.id, sender, interval)))
+    return [turn for _, turn in sorted(turns, key=lambda pair: pair[0])]
+
+
+@dataclass
+class Spacing:
+    """Each sender's last send in one dispatch run. Several reserved moments of one sender
+    can come due by the same run (a backlog at 20 a second, runs every half second); sent
+    back to back, all but the first would find the sender's interval not yet over, and each
+    would cost a transaction to be put back until the next run, one send per run. The run
+    waits for the sender's next turn instead, when it is near."""
+
+    last: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, turn: Turn) -> float:
+        """Seconds until `turn`'s sender may send again (0: now)."""
+        if turn.sender is None or turn.sender not in self.last:
+            return 0.0
+        due = self.last[turn.sender] + turn.interval.total_seconds()
+        return max(0.0, due - time.monotonic())
+
+    def sent(self, turn: Turn) -> None:
+        """`turn` went out just now (after `turn()` recorded the send)."""
+        if turn.sender is not None:
+            self.last[turn.sender] = time.monotonic()

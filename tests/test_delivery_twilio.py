@@ -522,6 +522,47 @@ def test_a_channel_max_per_second_speeds_up_the_pace(
     assert [current(session, m).status for m in messages] == ["sent"] * 5
 
 
+def test_turns_that_come_due_together_go_out_in_one_run_at_the_senders_pace(
+    engine: Engine, session: Session, twilio_standin: TwilioStandIn, senders: Senders
+) -> None:
+    make_workspace(session)
+    messages = [
+        queue(session, f"Reply {n}", channel="whatsapp", customer=f"+1512555{300 + n:04d}")
+        for n in range(6)
+    ]
+    twilio_standin.max_per_second(20)
+    dispatch_due(engine, senders)  # the first goes; the others get a turn 50 ms apart
+    assert len(creates(twilio_standin)) == 1
+    time.sleep(0.4)  # every turn has come by the next run, as with runs half a second apart
+
+    dispatch_due(engine, senders)
+
+    sent = creates(twilio_standin)
+    assert len(sent) == 6  # one run, not one send a run
+    assert all(later.at - earlier.at >= 0.045 for earlier, later in itertools.pairwise(sent))
+    assert twilio_standin.rate_violations == []
+    assert [current(session, m).status for m in messages] == ["sent"] * 6
+    assert all(m.attempts == 1 for m in messages)  # none was prepared and put back
+
+
+def test_a_turn_beyond_the_runs_wait_goes_back_to_the_queue_without_an_attempt(
+    engine: Engine, session: Session, twilio_standin: TwilioStandIn, senders: Senders
+) -> None:
+    make_workspace(session)
+    messages = queue_for_customers(session, 3)  # SMS: one a second
+    dispatch_due(engine, senders)
+    for message in messages[1:]:  # both turns come due before the next run
+        skip_waiting(session, message)
+
+    dispatch_due(engine, senders)
+
+    assert len(creates(twilio_standin)) == 2  # the second's turn was a second off: the next run
+    last = current(session, messages[2])
+    assert last.status == "queued" and last.attempts == 0
+    assert last.lease_owner is None and last.lease_expires_at is None
+    assert as_utc(last.next_attempt_at) > utcnow() + timedelta(seconds=0.5)
+
+
 # --- WhatsApp's 24-hour window -------------------------------------------------------------
 
 
