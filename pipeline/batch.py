@@ -10,9 +10,9 @@ The loaded view of a conversation stays exact while the chunk works on it becaus
 chunk holds the conversation's lock: no other process triages, replies or clears a burst in
 it meanwhile (they all lock the conversation first). What the chunk itself writes is seen
 through the session's identity map (the same Message objects), and rows it adds are tracked:
-a conversation this chunk added messages to, or a calendar it booked into, is read from the
-database again. Messages ingest stores during the chunk are not seen, as if the chunk had run
-a moment earlier: they are untriaged and get their own turn."""
+a conversation this chunk added messages to is read from the database again, and what it
+books joins the calendar it loaded. Messages ingest stores during the chunk are not seen,
+as if the chunk had run a moment earlier: they are untriaged and get their own turn."""
 
 from __future__ import annotations
 

@@ -69,7 +69,8 @@ def claim_due(session: Session, limit: int) -> list[Message]:
 
 
 def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
-    """Send what is due; returns how many messages were handled."""
+    """Send what is due; returns how many messages were handled. A sender's turns that
+    came due together go out one interval apart (`pacing.Spacing`)."""
     sending_from: SendingFrom = {}
     with session_scope(engine, write=True) as session:
         batch = claim_due(session, limit)

@@ -47,6 +47,15 @@ def _pace_row(session: Session, key: str, now: datetime) -> SenderPace:
     return pace
 
 
+def _sender(message: Message) -> str:
+    """The `sender_pace` key of the address `message` goes out from."""
+    return f"{message.channel}:{message.from_address}"
+
+
+def _interval(rate: float) -> timedelta:
+    return timedelta(seconds=1 / rate)
+
+
 def _take_slot(pace: SenderPace, interval: timedelta, now: datetime) -> datetime:
     """The sender's next free moment (now at the earliest), and the one after it reserved."""
     slot = max(now, as_utc(pace.next_free_at))
@@ -63,9 +72,9 @@ def turn(session: Session, message: Message, rate: float | None, now: datetime) 
     reschedules the message; the row lock makes processes take turns."""
     if not rate:
         return now
-    interval = timedelta(seconds=1 / rate)
+    interval = _interval(rate)
     now = as_utc(now)
-    pace = _pace_row(session, f"{message.channel}:{message.from_address}", now)
+    pace = _pace_row(session, _sender(message), now)
     reserved = message.meta.get("paced_for")
     if reserved is None:
         slot = _take_slot(pace, interval, now)
@@ -99,7 +108,7 @@ def reserve_turns(
     now = as_utc(now)
     ready: list[Message] = []
     rates = {m.id: rate_of(m) for m in messages if "paced_for" not in m.meta}
-    keys = {m.id: f"{m.channel}:{m.from_address}" for m in messages if rates.get(m.id)}
+    keys = {m.id: _sender(m) for m in messages if rates.get(m.id)}
     # Senders' rows locked in one order in every process: two dispatchers whose batches meet
     # the same senders in different orders would otherwise wait on each other.
     paces = {key: _pace_row(session, key, now) for key in sorted(set(keys.values()))}
@@ -109,7 +118,7 @@ def reserve_turns(
             ready.append(message)
             continue
         pace = paces[keys[message.id]]
-        slot = _take_slot(pace, timedelta(seconds=1 / rate), now)
+        slot = _take_slot(pace, _interval(rate), now)
         message.meta = {**message.meta, "paced_for": slot.isoformat()}
         if slot > now + SLACK:
             message.next_attempt_at = slot
@@ -129,8 +138,8 @@ class Turn:
 
     message_id: int
     #: None when the message is not paced.
-    sender: str | None
-    interval: timedelta
+    sender: str | None = None
+    interval: timedelta = timedelta(0)
 
 
 def in_turn(messages: list[Message], rate_of: Callable[[Message], float | None]) -> list[Turn]:
@@ -139,9 +148,8 @@ def in_turn(messages: list[Message], rate_of: Callable[[Message], float | None])
     turns = []
     for message in messages:
         rate = rate_of(message)
-        sender = f"{message.channel}:{message.from_address}" if rate else None
-        interval = timedelta(seconds=1 / rate) if rate else timedelta(0)
-        turns.append((message.meta.get("paced_for") or "", Turn(message.id, sender, interval)))
+        turn = Turn(message.id, _sender(message), _interval(rate)) if rate else Turn(message.id)
+        turns.append((message.meta.get("paced_for") or "", turn))
     return [turn for _, turn in sorted(turns, key=lambda pair: pair[0])]
 
 
