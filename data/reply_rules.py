@@ -56,25 +56,14 @@ def silence(
 
 def _own_addresses(session: Session, workspace: Workspace) -> set[str]:
     """The workspace's own addresses and those of the people who get alerts (an
-    out-of-office answering an alert must not loop), read once per transaction: the pipeline
-    checks many emails in one."""
-    transaction = session.get_transaction()
-    cached = session.info.get(_OWN_KEY)
-    if cached is not None and cached[0] is transaction and workspace.id in cached[1]:
-        return cached[1][workspace.id]
+    out-of-office answering an alert must not loop). Both are read once per transaction
+    (`transaction_cache`): the pipeline checks many emails in one."""
     own = {c.address.lower() for c in workspaces.channels(session, workspace.id)}
-    own |= {
+    return own | {
         address.lower()
         for kind, address, _ in alerts.recipients(session, workspace)
         if kind == ChannelKind.EMAIL
     }
-    if cached is None or cached[0] is not transaction:
-        cached = session.info[_OWN_KEY] = (transaction, {})
-    cached[1][workspace.id] = own
-    return own
-
-
-_OWN_KEY = "reply_rules_own_addresses"
 
 
 def _email_loop_guard(
