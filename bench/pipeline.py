@@ -45,12 +45,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import subprocess
 import tempfile
 import threading
 import time
-from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,10 +59,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bench.cpu_usage import CpuSnapshot, CpuUse, between, snapshot
-from bench.pipeline_processes import pipelines, py_spy
+from bench.pipeline_processes import job_errors, pipelines, py_spy
 from bench.pipeline_report import Latency, Result, Throughput, table, verdicts
 from bench.pipeline_workload import MIX, Planned, customers, plan, preload, prepare, store
 from bench.scratch import machine, postgres_database, print_report
+from bench.start_gate import message_table_held, wait_until_claiming
 from data.clock import as_utc
 from data.db import dispose_engines, get_engine, session_scope
 from data.models import Message
@@ -228,22 +228,6 @@ def measure_latency(
     return result
 
 
-def job_errors(workdir: Path, name: str) -> Counter[str]:
-    """Failed job runs in the processes' logs, by job and exception (the traceback's last
-    line)."""
-    found: Counter[str] = Counter()
-    for log in workdir.glob(f"{name}-*.log"):
-        job = None
-        for line in log.read_text(errors="replace").splitlines():
-            failed = re.search(r"job (\w+) failed; it runs again", line)
-            if failed:
-                job = failed.group(1)
-            elif job and re.match(r"^[\w.]+(Error|Exception|Deadlock\w*)\b", line):
-                found[f"{job}: {line[:140]}"] += 1
-                job = None
-    return found
-
-
 def run_config(
     name: str,
     url: str,
@@ -265,7 +249,13 @@ def run_config(
     preload(engine, planned)
     result = Result(name, processes)
     tag = name.replace(" ", "_").replace(",", "")
-    with pipelines(url, processes, workdir, tag) as procs:
+    gate = ExitStack()
+    if engine.dialect.name == "postgresql":
+        gate.enter_context(message_table_held(engine))
+    with gate, pipelines(url, processes, workdir, tag) as procs:
+        if engine.dialect.name == "postgresql":
+            wait_until_claiming(engine, procs)
+        gate.close()
         spy_out = spy_dir / f"{tag}.svg" if spy_dir else None
         with py_spy(procs[0].pid, spy_out):
             result.throughput = measure_throughput(engine, planned, procs, sizes.drain_timeout)

@@ -1,12 +1,15 @@
-"""Starting the pipeline benchmark's `inbox pipeline` processes (and profiling one)."""
+"""Starting the pipeline benchmark's `inbox pipeline` processes (and profiling one), and
+reading the job failures their logs report."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,3 +74,19 @@ def py_spy(pid: int, out: Path | None) -> Iterator[None]:
             recorder.wait(timeout=30)
         except subprocess.TimeoutExpired:
             recorder.kill()
+
+
+def job_errors(workdir: Path, name: str) -> Counter[str]:
+    """Failed job runs in the processes' logs, by job and exception (the traceback's last
+    line)."""
+    found: Counter[str] = Counter()
+    for log in workdir.glob(f"{name}-*.log"):
+        job = None
+        for line in log.read_text(errors="replace").splitlines():
+            failed = re.search(r"job (\w+) failed; it runs again", line)
+            if failed:
+                job = failed.group(1)
+            elif job and re.match(r"^[\w.]+(Error|Exception|Deadlock\w*)\b", line):
+                found[f"{job}: {line[:140]}"] += 1
+                job = None
+    return found
