@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,9 +42,14 @@ class Job:
     #: Run before the job's next run when a run failed on the database: gives back the work
     #: it had claimed (see `pipeline.claims.release_answering`).
     recover: Callable[[Engine], int] | None = None
+    #: A run that did work is followed at once by another, until one finds none or the
+    #: process is stopping, instead of by the next tick: a backlog drains without a pause
+    #: (up to a tick) after every run.
+    again_while_busy: bool = False
 
 
-#: One tick of the answering job drains the queue for at most this long, then yields.
+#: One run of the answering job drains the queue for at most this long, then returns (its
+#: work is logged, and a stopping process can stop); a busy job runs again at once.
 ANSWER_TICK_SECONDS = 2.0
 
 
@@ -63,7 +69,7 @@ def answer_inbound(engine: Engine) -> int:
 def jobs() -> list[Job]:
     senders = Senders()
     return [
-        Job("answer", answer_inbound, 0.25, recover=release_answering),
+        Job("answer", answer_inbound, 0.25, recover=release_answering, again_while_busy=True),
         Job("dispatch", lambda engine: dispatch_due(engine, senders), 0.5, recover=release_queued),
         Job("calls", place_requested_calls, 1.0),
         Job("automations", run_automations, 60.0),
@@ -100,6 +106,8 @@ def run_forever() -> None:
     engine = get_engine()
     # APScheduler logs every tick at INFO; our jobs log the work they do.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    quiet_skipped_ticks()
+    stopping = threading.Event()
     scheduler = BlockingScheduler()
     scheduled = jobs()
     for job in scheduled:
@@ -109,7 +117,7 @@ def run_forever() -> None:
             else {"trigger": "interval", "seconds": job.every_seconds}
         )
         scheduler.add_job(
-            _logged(job, engine),
+            _logged(job, engine, stopping),
             **trigger,
             id=job.name,
             name=job.name,
@@ -118,17 +126,44 @@ def run_forever() -> None:
             **({"next_run_time": datetime.now(UTC)} if job.upkeep else {}),
         )
     # SIGTERM (from `inbox up`, systemd) stops the scheduler the same way Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    signal.signal(signal.SIGTERM, lambda *_: (stopping.set(), scheduler.shutdown(wait=False)))
     log.info("pipeline started with jobs: %s", ", ".join(j.name for j in scheduled))
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            scheduler.start()
+    finally:
+        # The process waits for running jobs as it exits: a draining job ends its run.
+        stopping.set()
     log.info("pipeline stopped")
 
 
-def _logged(job: Job, engine: Engine) -> Callable[[], None]:
+class _SkippedTick(logging.Filter):
+    """Drops APScheduler's warning that a job's tick came while its previous run was still
+    working: every job runs one instance at a time by design, and a busy answering job would
+    log it four times a second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith('Execution of job "%s" skipped')
+
+
+def quiet_skipped_ticks() -> None:
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, _SkippedTick) for f in scheduler_log.filters):
+        scheduler_log.addFilter(_SkippedTick())
+
+
+def _logged(
+    job: Job, engine: Engine, stopping: threading.Event | None = None
+) -> Callable[[], None]:
     failed_on_database = False
 
     def run() -> None:
+        while one_run() and job.again_while_busy:
+            if stopping is not None and stopping.is_set():
+                return
+
+    def one_run() -> int:
+        """How much work one run of the job did (0 when it failed)."""
         nonlocal failed_on_database
         try:
             if failed_on_database and job.recover is not None:
@@ -148,11 +183,12 @@ def _logged(job: Job, engine: Engine) -> Callable[[], None]:
                 job.name,
                 error_summary(error),
             )
-            return
+            return 0
         except Exception:
             log.exception("job %s failed; it runs again on its next tick", job.name)
-            return
+            return 0
         if done:
             log.info("%s: %d", job.name, done)
+        return done
 
     return run
