@@ -50,7 +50,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,7 +63,7 @@ from bench.pipeline_processes import job_errors, pipelines, py_spy
 from bench.pipeline_report import Latency, Result, Throughput, table, verdicts
 from bench.pipeline_workload import MIX, Planned, customers, plan, preload, prepare, store
 from bench.scratch import machine, postgres_database, print_report
-from bench.start_gate import message_table_held, wait_until_claiming
+from bench.start_gate import StartGate
 from data.clock import as_utc
 from data.db import dispose_engines, get_engine, session_scope
 from data.models import Message
@@ -252,13 +251,8 @@ def run_config(
     preload(engine, planned)
     result = Result(name, processes)
     tag = name.replace(" ", "_").replace(",", "")
-    gate = ExitStack()
-    if engine.dialect.name == "postgresql":
-        gate.enter_context(message_table_held(engine))
-    with gate, pipelines(url, processes, workdir, tag) as procs:
-        if engine.dialect.name == "postgresql":
-            wait_until_claiming(engine, procs)
-        gate.close()
+    with StartGate(engine) as gate, pipelines(url, processes, workdir, tag) as procs:
+        gate.open_once_claiming(procs)
         spy_out = spy_dir / f"{tag}.svg" if spy_dir else None
         with py_spy(procs[0].pid, spy_out):
             result.throughput = measure_throughput(engine, planned, procs, sizes.drain_timeout)

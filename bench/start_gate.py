@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 #: A process is ready when its answering job waits on the lock to claim untriaged messages.
 WAITING_TO_CLAIM = text(
@@ -23,25 +21,44 @@ WAITING_TO_CLAIM = text(
 READY_SECONDS = 60.0
 
 
-@contextmanager
-def message_table_held(engine: Engine) -> Iterator[None]:
-    """The message table locked against row locks (every claim takes them) but not against
-    reads, until the block ends."""
-    with engine.connect() as conn, conn.begin():
-        conn.execute(text("LOCK TABLE message IN EXCLUSIVE MODE"))
-        yield
+class StartGate:
+    """Holds the message table (PostgreSQL) against row locks, which every claim takes, but
+    not against reads, from entering until `open_once_claiming` (or leaving). On SQLite, which
+    runs one pipeline process, it holds nothing."""
 
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._held: Connection | None = None
 
-def wait_until_claiming(engine: Engine, processes: list[subprocess.Popen]) -> None:
-    """Return once every one of `processes` is waiting to claim (a process that exits or a
-    minute without it ends the run)."""
-    deadline = time.monotonic() + READY_SECONDS
-    with engine.connect() as conn:
-        while int(conn.execute(WAITING_TO_CLAIM).scalar_one()) < len(processes):
-            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next read
-            dead = [p.pid for p in processes if p.poll() is not None]
-            if dead:
-                raise SystemExit(f"pipeline process {dead} exited before it started work")
-            if time.monotonic() > deadline:
-                raise SystemExit(f"pipeline processes not claiming after {READY_SECONDS:.0f} s")
-            time.sleep(0.05)
+    def __enter__(self) -> StartGate:
+        if self.engine.dialect.name == "postgresql":
+            self._held = self.engine.connect()
+            self._held.begin()
+            self._held.execute(text("LOCK TABLE message IN EXCLUSIVE MODE"))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._let_go()
+
+    def open_once_claiming(self, processes: list[subprocess.Popen]) -> None:
+        """Let go once every one of `processes` waits to claim (a process that exits, or a
+        minute without it, ends the run)."""
+        if self._held is None:
+            return
+        deadline = time.monotonic() + READY_SECONDS
+        with self.engine.connect() as conn:
+            while int(conn.execute(WAITING_TO_CLAIM).scalar_one()) < len(processes):
+                conn.rollback()  # a fresh snapshot of pg_stat_activity on the next read
+                dead = [p.pid for p in processes if p.poll() is not None]
+                if dead:
+                    raise SystemExit(f"pipeline process {dead} exited before it started work")
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"pipeline processes not claiming after {READY_SECONDS:.0f} s")
+                time.sleep(0.05)
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._held is not None:
+            self._held.rollback()
+            self._held.close()
+            self._held = None
