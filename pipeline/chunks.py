@@ -6,8 +6,10 @@ the chunk reads is loaded once (`pipeline.batch`), and the chunk commits once.
 A conversation another process holds (its own chunk, a reply, ingest's short update) is
 skipped rather than waited for: with two processes working one backlog, most chunks share a
 conversation or two with the other process's chunk, and waiting made the processes take
-turns. Skipped messages stay leased to this process and are worked after the rest of the
-claim, waiting for the lock then.
+turns. Skipped messages stay leased to this process and are tried again with the claim's next
+chunk, in claim order ahead of it; those the last chunk skips are worked after it, waiting
+for the lock then. (Worked after the whole claim, each claim cost a further transaction of a
+few messages.)
 
 If a chunk fails, each of its messages is worked in a transaction of its own, so one bad
 message does not hold the others back: it keeps its lease and is tried again when the lease
@@ -61,14 +63,14 @@ def run(
     sees each chunk first, outside any transaction). Raises the first failure once the rest
     is done."""
     failure: Exception | None = None
-    later: list[Claimed] = []
+    skipped: list[Claimed] = []
     for chunk in chunks(claimed):
         if before is not None:
             before(chunk)
-        skipped, error = work(engine, chunk, still_due, handle, wait=False)
-        later += skipped
+        # Ahead of the chunk, in claim order: by now the other process has mostly committed.
+        skipped, error = work(engine, skipped + chunk, still_due, handle, wait=False)
         failure = failure or error
-    for chunk in chunks(later):
+    for chunk in chunks(skipped):
         _, error = work(engine, chunk, still_due, handle, wait=True)
         failure = failure or error
     if failure is not None:

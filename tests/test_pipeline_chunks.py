@@ -1,0 +1,95 @@
+"""Working a claim a chunk per transaction: a message whose conversation another process holds
+is skipped without waiting, and tried again with the claim's next chunk, ahead of it (on
+PostgreSQL; SQLite runs one pipeline process and serialises writers, so nothing is ever held)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from data.clock import utcnow
+from data.db import session_scope
+from data.models import Conversation, Message
+from pipeline import chunks
+from pipeline.chunks import CHUNK, Claimed
+from pipeline.claims import claim_inbound, release
+from tests.factories import make_business, text_in
+
+
+def claim_all(engine: Engine) -> list[Claimed]:
+    with session_scope(engine, write=True) as session:
+        claimed = claim_inbound(session, col(Message.triaged_at).is_(None), col(Message.id), 100)
+        return [Claimed(m.id, m.conversation_id) for m in claimed]
+
+
+def test_a_message_whose_conversation_is_held_is_worked_with_the_next_chunk(
+    engine: Engine, session: Session
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL skips a conversation another process holds")
+    make_business(session)
+    held = text_in(session, "Do you fix boilers?", sender="+15125550001").message
+    for i in range(CHUNK + 5):
+        text_in(session, "What are your hours?", sender=f"+1512555{1000 + i}")
+    session.commit()
+    claimed = claim_all(engine)
+    transactions: list[list[int]] = []
+
+    def handle(session: Session, messages: list[Message]) -> None:
+        transactions.append([m.id for m in messages])
+        for message in messages:
+            message.triaged_at = utcnow()
+            release(message)
+            session.add(message)
+
+    with engine.connect() as other_process:
+        other_process.execute(
+            select(Conversation).where(Conversation.id == held.conversation_id).with_for_update()
+        )
+
+        def before(chunk: list[Claimed]) -> None:
+            if transactions:  # the first chunk is done: the other process commits
+                other_process.rollback()
+
+        chunks.run(engine, claimed, lambda m: m.triaged_at is None, handle, before=before)
+
+    assert len(transactions) == 2  # no third transaction for the skipped message alone
+    assert held.id not in transactions[0]
+    assert transactions[1][0] == held.id  # ahead of the next chunk, in claim order
+    assert sorted(transactions[0] + transactions[1]) == sorted(c.id for c in claimed)
+
+
+def test_a_message_the_last_chunk_skips_is_worked_in_a_transaction_after_it(
+    engine: Engine, session: Session
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL skips a conversation another process holds")
+    make_business(session)
+    for i in range(3):
+        text_in(session, "What are your hours?", sender=f"+1512555{1000 + i}")
+    held = text_in(session, "Do you fix boilers?", sender="+15125550001").message
+    session.commit()
+    claimed = claim_all(engine)
+    transactions: list[list[int]] = []
+
+    def handle(session: Session, messages: list[Message]) -> None:
+        transactions.append([m.id for m in messages])
+        for message in messages:
+            message.triaged_at = utcnow()
+            release(message)
+            session.add(message)
+
+    with engine.connect() as other_process:
+        other_process.execute(
+            select(Conversation).where(Conversation.id == held.conversation_id).with_for_update()
+        )
+
+        def after_first(session: Session, messages: list[Message]) -> None:
+            handle(session, messages)
+            if len(transactions) == 1:
+                other_process.rollback()
+
+        chunks.run(engine, claimed, lambda m: m.triaged_at is None, after_first)
+
+    assert transactions == [[c.id for c in claimed if c.id != held.id], [held.id]]
