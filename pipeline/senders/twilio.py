@@ -111,6 +111,10 @@ class TwilioSender:
     def __init__(self, client: Client, status_callback: str | None) -> None:
         self.client = client
         self.status_callback = status_callback
+        # The library imports its REST modules on first use (~35 ms): done here, as the
+        # process starts, instead of inside the first send, which reached Twilio that much
+        # after its turn and the sender's next paced send less than an interval after it.
+        _ = client.messages
 
     def send(self, outgoing: Outgoing) -> SendResult:
         message = outgoing.message
