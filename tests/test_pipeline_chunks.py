@@ -4,8 +4,11 @@ PostgreSQL; SQLite runs one pipeline process and serialises writers, so nothing 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session, col, select
 
 from data.clock import utcnow
@@ -23,73 +26,80 @@ def claim_all(engine: Engine) -> list[Claimed]:
         return [Claimed(m.id, m.conversation_id) for m in claimed]
 
 
+class Worker:
+    """A handler that triages what it is given and records each transaction's messages."""
+
+    def __init__(self) -> None:
+        self.transactions: list[list[int]] = []
+
+    def __call__(self, session: Session, messages: list[Message]) -> None:
+        self.transactions.append([m.id for m in messages])
+        for message in messages:
+            message.triaged_at = utcnow()
+            release(message)
+            session.add(message)
+
+
+@contextmanager
+def another_process_holding(engine: Engine, conversation_id: int) -> Iterator[Connection]:
+    """A connection holding the conversation's row lock, as another pipeline process's chunk
+    does, until it rolls back."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL skips a conversation another process holds")
+    with engine.connect() as other:
+        other.execute(
+            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        )
+        yield other
+
+
+def untriaged(message: Message) -> bool:
+    return message.triaged_at is None
+
+
 def test_a_message_whose_conversation_is_held_is_worked_with_the_next_chunk(
     engine: Engine, session: Session
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("only PostgreSQL skips a conversation another process holds")
     make_business(session)
     held = text_in(session, "Do you fix boilers?", sender="+15125550001").message
     for i in range(CHUNK + 5):
         text_in(session, "What are your hours?", sender=f"+1512555{1000 + i}")
     session.commit()
     claimed = claim_all(engine)
-    transactions: list[list[int]] = []
+    worker = Worker()
 
-    def handle(session: Session, messages: list[Message]) -> None:
-        transactions.append([m.id for m in messages])
-        for message in messages:
-            message.triaged_at = utcnow()
-            release(message)
-            session.add(message)
-
-    with engine.connect() as other_process:
-        other_process.execute(
-            select(Conversation).where(Conversation.id == held.conversation_id).with_for_update()
-        )
+    with another_process_holding(engine, held.conversation_id) as other:
 
         def before(chunk: list[Claimed]) -> None:
-            if transactions:  # the first chunk is done: the other process commits
-                other_process.rollback()
+            if worker.transactions:  # the first chunk is done: the other process commits
+                other.rollback()
 
-        chunks.run(engine, claimed, lambda m: m.triaged_at is None, handle, before=before)
+        chunks.run(engine, claimed, untriaged, worker, before=before)
 
-    assert len(transactions) == 2  # no third transaction for the skipped message alone
-    assert held.id not in transactions[0]
-    assert transactions[1][0] == held.id  # ahead of the next chunk, in claim order
-    assert sorted(transactions[0] + transactions[1]) == sorted(c.id for c in claimed)
+    first, *rest = worker.transactions
+    assert len(rest) == 1  # no third transaction for the skipped message alone
+    assert held.id not in first
+    assert rest[0][0] == held.id  # ahead of the next chunk, in claim order
+    assert sorted(first + rest[0]) == sorted(c.id for c in claimed)
 
 
 def test_a_message_the_last_chunk_skips_is_worked_in_a_transaction_after_it(
     engine: Engine, session: Session
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("only PostgreSQL skips a conversation another process holds")
     make_business(session)
     for i in range(3):
         text_in(session, "What are your hours?", sender=f"+1512555{1000 + i}")
     held = text_in(session, "Do you fix boilers?", sender="+15125550001").message
     session.commit()
     claimed = claim_all(engine)
-    transactions: list[list[int]] = []
+    worker = Worker()
 
-    def handle(session: Session, messages: list[Message]) -> None:
-        transactions.append([m.id for m in messages])
-        for message in messages:
-            message.triaged_at = utcnow()
-            release(message)
-            session.add(message)
+    with another_process_holding(engine, held.conversation_id) as other:
 
-    with engine.connect() as other_process:
-        other_process.execute(
-            select(Conversation).where(Conversation.id == held.conversation_id).with_for_update()
-        )
+        def then_let_go(session: Session, messages: list[Message]) -> None:
+            worker(session, messages)
+            other.rollback()
 
-        def after_first(session: Session, messages: list[Message]) -> None:
-            handle(session, messages)
-            if len(transactions) == 1:
-                other_process.rollback()
+        chunks.run(engine, claimed, untriaged, then_let_go)
 
-        chunks.run(engine, claimed, lambda m: m.triaged_at is None, after_first)
-
-    assert transactions == [[c.id for c in claimed if c.id != held.id], [held.id]]
+    assert worker.transactions == [[c.id for c in claimed if c.id != held.id], [held.id]]
