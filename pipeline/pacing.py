@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from data.clock import as_utc
 from data.models import Channel, Message, SenderPace
 from data.vocab import ChannelKind
+from pipeline.claims import release
 
 #: Messages per second per sending address unless the channel's config says
 #: `max_per_second`: a US long code about 1 SMS/s; WhatsApp senders start at 80/s; mail
@@ -128,8 +129,7 @@ def reserve_turns(
         message.meta = {**message.meta, "paced_for": slot.isoformat()}
         if slot > now + SLACK:
             message.next_attempt_at = slot
-            message.lease_owner = None
-            message.lease_expires_at = None
+            release(message)
         else:
             ready.append(message)
         session.add(message)
