@@ -20,6 +20,7 @@ from data.clock import utcnow
 from data.events import Actor
 from data.models import KnowledgeEntry
 from data.search import ESCAPE, clean_term, contains_pattern
+from data.transaction_cache import flushing_only_for
 from data.vocab import EventKind
 
 MAX_QUESTION = 1000
@@ -355,13 +356,16 @@ _INDEXES_LOCK = threading.Lock()
 def index_for(session: Session, workspace_id: int) -> KnowledgeIndex:
     """The retrieval index over the workspace's enabled entries, rebuilt when an entry is
     added, edited, disabled or removed (checked with one aggregate query)."""
-    version = tuple(
-        session.exec(
-            select(func.count(), func.max(KnowledgeEntry.updated_at), func.max(KnowledgeEntry.id))
-            .where(KnowledgeEntry.workspace_id == workspace_id)
-            .where(col(KnowledgeEntry.enabled).is_(True))
-        ).one()
-    )
+    with flushing_only_for(session, KnowledgeEntry):
+        version = tuple(
+            session.exec(
+                select(
+                    func.count(), func.max(KnowledgeEntry.updated_at), func.max(KnowledgeEntry.id)
+                )
+                .where(KnowledgeEntry.workspace_id == workspace_id)
+                .where(col(KnowledgeEntry.enabled).is_(True))
+            ).one()
+        )
     with _INDEXES_LOCK:
         cached = _INDEXES.get(workspace_id)
         if cached is not None and cached[0] == version:

@@ -30,6 +30,7 @@ from data.answers.retrieval import KnowledgeIndex
 from data.clock import as_utc
 from data.models import Appointment, Contact, Conversation, Message, Workspace
 from data.scheduling import HORIZON_DAYS
+from data.transaction_cache import flushing_only_for
 from data.vocab import AppointmentStatus, Direction, SenderKind
 
 #: Recent messages loaded per conversation: the reply's context reads the 45 latest up to
@@ -146,16 +147,17 @@ class Batch:
         loaded = self.busy.get(workspace_id)
         if loaded is None or as_utc(now) > loaded[0] + SLACK:
             start = as_utc(now)
-            rows = session.exec(
-                select(Appointment.starts_at, Appointment.ends_at)
-                .where(
-                    Appointment.workspace_id == workspace_id,
-                    Appointment.status == AppointmentStatus.BOOKED,
-                    col(Appointment.starts_at) >= start - BUSY_BEFORE,
-                    col(Appointment.starts_at) < start + timedelta(days=HORIZON_DAYS) + SLACK,
-                )
-                .order_by(col(Appointment.starts_at))
-            ).all()
+            with flushing_only_for(session, Appointment):
+                rows = session.exec(
+                    select(Appointment.starts_at, Appointment.ends_at)
+                    .where(
+                        Appointment.workspace_id == workspace_id,
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        col(Appointment.starts_at) >= start - BUSY_BEFORE,
+                        col(Appointment.starts_at) < start + timedelta(days=HORIZON_DAYS) + SLACK,
+                    )
+                    .order_by(col(Appointment.starts_at))
+                ).all()
             loaded = self.busy[workspace_id] = (start, [(s, e) for s, e in rows])
         low, high = as_utc(now) - BUSY_BEFORE, as_utc(now) + timedelta(days=HORIZON_DAYS)
         return [(s, e) for s, e in loaded[1] if low <= as_utc(s) < high]

@@ -70,7 +70,8 @@ def triage_due(engine: Engine, limit: int = BATCH) -> int:
         # Every message first, then the replies, as if triage and the reply job had each run
         # over the chunk: a burst's newer messages are triaged before its earlier ones would
         # be answered (so the reply goes to the newest, or to the earlier ones when the newest
-        # carries none), and the chunk's triage writes reach the database in one flush.
+        # carries none), and the chunk's writes reach the database in one flush (the reads in
+        # between skip the autoflush: `data.transaction_cache.flushing_only_for`).
         for message in messages:
             triage(session, message, scores[message.id])
         if not offline:

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from data.clock import utcnow
@@ -17,7 +18,9 @@ from data.models import Conversation, Message
 from pipeline import chunks
 from pipeline.chunks import CHUNK, Claimed
 from pipeline.claims import claim_inbound, release
+from pipeline.runner import answer_inbound
 from tests.factories import make_business, text_in
+from tests.pipeline_helpers import alerts, answer
 
 
 def claim_all(engine: Engine) -> list[Claimed]:
@@ -103,3 +106,34 @@ def test_a_message_the_last_chunk_skips_is_worked_in_a_transaction_after_it(
         chunks.run(engine, claimed, untriaged, then_let_go)
 
     assert worker.transactions == [[c.id for c in claimed if c.id != held.id], [held.id]]
+
+
+def test_a_chunk_of_questions_bookings_and_escalations_reaches_the_database_in_one_flush(
+    engine: Engine, session: Session
+) -> None:
+    # Reading the calendar for a booking and the team for an alert in the middle of a chunk
+    # used to flush the chunk's writes so far on their own: a row changed before and after
+    # such a read cost two UPDATEs.
+    make_business(session)
+    text_in(session, "do you fix water heaters?", sender="+15125550110")
+    answer(engine, session)  # a running pipeline: the month's SMS use is counted
+    text_in(session, "what are your opening hours?", sender="+15125550111")
+    text_in(session, "can I book an appointment for a repair?", sender="+15125550112")
+    person = text_in(session, "can I talk to a real person please", sender="+15125550113")
+    session.commit()
+    flushes: list[OrmSession] = []
+
+    def flushed(flushing: OrmSession, _context: object) -> None:
+        flushes.append(flushing)
+
+    event.listen(OrmSession, "after_flush", flushed)
+    try:
+        answer_inbound(engine)
+    finally:
+        event.remove(OrmSession, "after_flush", flushed)
+    session.expire_all()
+    assert session.get(Conversation, person.conversation.id).status == "escalated"
+    assert len(alerts(session, person.conversation.id)) == 2
+    assert len(session.exec(select(Message).where(Message.sender_kind == "ai")).all()) == 4
+    # The claim's transaction and the chunk's (each its own session): one flush each.
+    assert len(flushes) == 2 and flushes[0] is not flushes[1]

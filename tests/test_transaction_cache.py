@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from data import alerts, users, workspaces
 from data.events import Actor
+from data.models import Channel
 from tests.factories import make_user, make_workspace
 
 
@@ -123,3 +124,49 @@ def test_a_person_who_stops_getting_alerts_drops_out_of_the_recipients_at_once(
         assert len(reads) == 1
         users.set_receives_alerts(session, person, False, Actor.system("test"))
         assert ("sms", "+15125550177", "Robin") not in alerts.recipients(session, workspace)
+
+
+@contextmanager
+def updates(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def remember(_conn, _cursor, statement, _params, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("UPDATE"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def test_reading_the_addresses_leaves_the_transactions_other_writes_for_its_one_flush(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        workspace = make_workspace(session)
+        session.commit()
+        workspace_id = workspace.id
+        workspace.name = "Acme Plumbing & Heating"
+        session.add(workspace)
+        with updates(engine) as written:
+            assert workspaces.channel_for(session, workspace_id, "sms") is not None
+            alerts.recipients(session, workspace)  # reads the team
+            assert written == []
+            session.flush()
+            assert len(written) == 1
+
+
+def test_a_channel_switched_off_and_not_yet_flushed_is_no_longer_the_sending_address(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        workspace = make_workspace(session)
+        session.commit()
+        channel = session.exec(
+            select(Channel).where(Channel.workspace_id == workspace.id, Channel.kind == "email")
+        ).one()
+        channel.active = False
+        session.add(channel)
+        assert workspaces.channel_for(session, workspace.id, "email") is None
