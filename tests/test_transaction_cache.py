@@ -5,7 +5,7 @@ the same session, or changed by another, is seen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
@@ -17,11 +17,12 @@ from tests.factories import make_user, make_workspace
 
 
 @contextmanager
-def table_reads(engine: Engine, table: str = "channel") -> Iterator[list[str]]:
+def statements(engine: Engine, verb: str, containing: str = "") -> Iterator[list[str]]:
+    """The statements starting with `verb` (and holding `containing`) the engine runs meanwhile."""
     seen: list[str] = []
 
     def remember(_conn, _cursor, statement, _params, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
+        if statement.lstrip().upper().startswith(verb) and containing in statement:
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", remember)
@@ -29,6 +30,10 @@ def table_reads(engine: Engine, table: str = "channel") -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", remember)
+
+
+def table_reads(engine: Engine, table: str = "channel") -> AbstractContextManager[list[str]]:
+    return statements(engine, "SELECT", f"FROM {table}")
 
 
 def test_many_replies_in_one_transaction_read_the_sending_address_once(engine: Engine) -> None:
@@ -126,21 +131,6 @@ def test_a_person_who_stops_getting_alerts_drops_out_of_the_recipients_at_once(
         assert ("sms", "+15125550177", "Robin") not in alerts.recipients(session, workspace)
 
 
-@contextmanager
-def updates(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def remember(_conn, _cursor, statement, _params, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("UPDATE"):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-
-
 def test_reading_the_addresses_leaves_the_transactions_other_writes_for_its_one_flush(
     engine: Engine,
 ) -> None:
@@ -150,7 +140,7 @@ def test_reading_the_addresses_leaves_the_transactions_other_writes_for_its_one_
         workspace_id = workspace.id
         workspace.name = "Acme Plumbing & Heating"
         session.add(workspace)
-        with updates(engine) as written:
+        with statements(engine, "UPDATE") as written:
             assert workspaces.channel_for(session, workspace_id, "sms") is not None
             alerts.recipients(session, workspace)  # reads the team
             assert written == []
