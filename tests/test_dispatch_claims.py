@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, event, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,7 @@ from data import outbox, workspaces
 from data.clock import utcnow
 from data.db import session_scope
 from data.events import Actor
-from data.models import Message
+from data.models import Message, SenderPace
 from pipeline import claims, dispatch
 from pipeline.senders import Outgoing, SendResult
 from pipeline.senders.log import LogSender
@@ -136,3 +136,35 @@ def test_a_send_whose_outcome_meets_a_database_restart_is_recorded_once_it_is_ba
         assert message is not None
         assert (message.status, message.attempts) == ("sent", 1)
         assert message.provider_id and message.provider_id.startswith("log-")
+
+
+def test_a_claimed_burst_of_paced_replies_writes_each_row_once(
+    engine: Engine, session: Session
+) -> None:
+    """Claiming a batch takes each row's lease, and reserving its sender's turns gives most of
+    them back, due later: one UPDATE a row at commit, not a flush of the leases (set off by
+    reading the workspace or the pace) and then the reservation on top."""
+    make_workspace(session)  # SMS at its default pace, one a second
+    replies = []
+    for i in range(6):
+        result = text_in(session, f"question {i}", sender=f"+1512555{i:04d}")
+        result.conversation.managed_by = "human"
+        replies.append(outbox.enqueue(session, result.conversation, f"answer {i}", Actor.ai()))
+    # The number has sent before (its pace row exists: creating one is a savepoint, a flush).
+    session.add(SenderPace(sender=f"sms:{replies[0].from_address}", next_free_at=utcnow()))
+    session.commit()
+    ids = [m.id for m in replies]
+    writes: list[int] = []
+
+    def count(_mapper: object, _connection: object, row: Message) -> None:
+        writes.append(row.id)
+
+    event.listen(Message, "before_update", count)
+    try:
+        assert dispatch.dispatch_due(engine, Senders()) == 6
+    finally:
+        event.remove(Message, "before_update", count)
+
+    later = [i for i in ids if statuses(engine, [i]) == ["queued"]]
+    assert len(later) == 5, "the first reply goes now, the others at one a second"
+    assert {i: writes.count(i) for i in later} == dict.fromkeys(later, 1)
