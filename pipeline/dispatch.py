@@ -79,9 +79,9 @@ def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
             channel = _sending_from(session, message, sending_from)[1]
             return pacing.rate_for(channel, message.channel)
 
-        # The reads in between are of other tables (the workspace, its channels, the senders'
-        # pace): without them flushing the leases, each row is written once, at commit, with
-        # its lease and its reservation together.
+        # Reserving reads other tables only (the workspace, its channels, the senders' pace
+        # rows): kept from flushing the leases just taken, each row is written once, at
+        # commit, lease and reservation together.
         with session.no_autoflush:
             ready = pacing.reserve_turns(session, batch, rate_of, utcnow())
         turns = pacing.in_turn(ready, rate_of)
