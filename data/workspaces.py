@@ -14,7 +14,7 @@ from data import events
 from data.addresses import InvalidAddress, normalize_email, normalize_phone
 from data.events import Actor
 from data.models import Channel, Workspace
-from data.transaction_cache import remembered_rows
+from data.transaction_cache import flushing_only_for, remembered_rows
 from data.vocab import PHONE_CHANNELS, REPLYABLE_CHANNELS, ChannelKind, EventKind
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -31,7 +31,8 @@ class InvalidSetting(ValueError):
 
 
 def get(session: Session, workspace_id: int) -> Workspace:
-    workspace = session.get(Workspace, workspace_id)
+    with flushing_only_for(session, Workspace):  # other rows' pending changes can wait
+        workspace = session.get(Workspace, workspace_id)
     if workspace is None:
         raise WorkspaceNotFound(f"No workspace with id {workspace_id}.")
     return workspace

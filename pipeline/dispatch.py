@@ -79,11 +79,7 @@ def dispatch_due(engine: Engine, senders: Senders, limit: int = 50) -> int:
             channel = _sending_from(session, message, sending_from)[1]
             return pacing.rate_for(channel, message.channel)
 
-        # Reserving reads other tables only (the workspace, its channels, the senders' pace
-        # rows): kept from flushing the leases just taken, each row is written once, at
-        # commit, lease and reservation together.
-        with session.no_autoflush:
-            ready = pacing.reserve_turns(session, batch, rate_of, utcnow())
+        ready = pacing.reserve_turns(session, batch, rate_of, utcnow())
         turns = pacing.in_turn(ready, rate_of)
     spacing, waited, later = pacing.Spacing(), 0.0, {}
     for turn in turns:
@@ -188,6 +184,9 @@ def _prepare(engine: Engine, message_id: int, known: SendingFrom) -> Outgoing | 
         if slot > now:  # turn() returns now exactly when it is this message's turn
             delivery.reschedule(session, message, slot)  # its turn comes later
             return None
+        # Written before it leaves the session: the commit then makes it `sending` before the
+        # provider is called, whether or not a read above happened to flush it.
+        session.flush()
         session.expunge(message)
         return ready
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from data.clock import as_utc
 from data.models import Channel, Message, SenderPace
+from data.transaction_cache import flushing_only_for
 from data.vocab import ChannelKind
 from pipeline.claims import release
 
@@ -39,9 +40,12 @@ def rate_for(channel: Channel | None, kind: str) -> float | None:
 
 
 def _pace_row(session: Session, key: str, now: datetime) -> SenderPace:
-    pace = session.exec(
-        select(SenderPace).where(SenderPace.sender == key).with_for_update()
-    ).first()
+    # Reads sender_pace only: a claimed batch's leases are not flushed ahead of its
+    # reservations, so each row is written once, at commit, with both.
+    with flushing_only_for(session, SenderPace):
+        pace = session.exec(
+            select(SenderPace).where(SenderPace.sender == key).with_for_update()
+        ).first()
     if pace is None:
         try:
             with session.begin_nested():

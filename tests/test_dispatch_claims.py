@@ -168,3 +168,38 @@ def test_a_claimed_burst_of_paced_replies_writes_each_row_once(
     later = [i for i in ids if statuses(engine, [i]) == ["queued"]]
     assert len(later) == 5, "the first reply goes now, the others at one a second"
     assert {i: writes.count(i) for i in later} == dict.fromkeys(later, 1)
+
+
+class StatusAtSend:
+    """A web-chat sender that notes, from another connection, the row's state as it sends."""
+
+    name = "webchat"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.seen = engine, []
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        with Session(self.engine) as look:
+            row = look.get(Message, outgoing.message.id)
+            assert row is not None
+            self.seen.append((row.status, row.attempts))
+        return SendResult(provider_id=f"chat-{outgoing.message.id}", status="delivered")
+
+
+def test_an_unpaced_reply_is_sending_in_the_database_while_its_sender_runs(
+    engine: Engine, session: Session
+) -> None:
+    """Web chat has no pace to look up, so nothing read between marking the row `sending`
+    and the send flushed it: the mark has to reach the commit on its own."""
+    make_workspace(session)
+    result = text_in(session, "question", sender="+15125550001")
+    result.conversation.managed_by = "human"
+    reply = outbox.enqueue(session, result.conversation, "answer", Actor.ai())
+    reply.channel = "webchat"
+    session.commit()
+    sender = StatusAtSend(engine)
+
+    assert dispatch.dispatch_due(engine, Senders(webchat=sender)) == 1
+
+    assert sender.seen == [("sending", 1)]
+    assert statuses(engine, [reply.id]) == ["delivered"]
