@@ -29,19 +29,22 @@ from pipeline.senders.router import Senders
 from tests.factories import make_workspace, text_in
 
 
+def reply_queued(session: Session, i: int) -> Message:
+    """The AI's reply to customer `i`'s question, queued (flushed, not committed)."""
+    result = text_in(session, f"question {i}", sender=f"+1512555{i:04d}")
+    result.conversation.managed_by = "human"  # only the queued reply goes out
+    message = outbox.enqueue(session, result.conversation, f"answer {i}", Actor.ai())
+    session.flush()
+    return message
+
+
 def queue_replies(session: Session, n: int) -> list[int]:
     """`n` replies queued from one number, unpaced (the pace is not what is tested here)."""
     workspace = make_workspace(session)
     for channel in workspaces.channels(session, workspace.id):
         channel.config = {**(channel.config or {}), "max_per_second": 1_000_000}
         session.add(channel)
-    ids = []
-    for i in range(n):
-        result = text_in(session, f"question {i}", sender=f"+1512555{i:04d}")
-        result.conversation.managed_by = "human"  # only the queued reply goes out
-        message = outbox.enqueue(session, result.conversation, f"answer {i}", Actor.ai())
-        session.flush()
-        ids.append(message.id)
+    ids = [reply_queued(session, i).id for i in range(n)]
     session.commit()
     return ids
 
@@ -145,11 +148,7 @@ def test_a_claimed_burst_of_paced_replies_writes_each_row_once(
     them back, due later: one UPDATE a row at commit, not a flush of the leases (set off by
     reading the workspace or the pace) and then the reservation on top."""
     make_workspace(session)  # SMS at its default pace, one a second
-    replies = []
-    for i in range(6):
-        result = text_in(session, f"question {i}", sender=f"+1512555{i:04d}")
-        result.conversation.managed_by = "human"
-        replies.append(outbox.enqueue(session, result.conversation, f"answer {i}", Actor.ai()))
+    replies = [reply_queued(session, i) for i in range(6)]
     # The number has sent before (its pace row exists: creating one is a savepoint, a flush).
     session.add(SenderPace(sender=f"sms:{replies[0].from_address}", next_free_at=utcnow()))
     session.commit()
@@ -165,7 +164,7 @@ def test_a_claimed_burst_of_paced_replies_writes_each_row_once(
     finally:
         event.remove(Message, "before_update", count)
 
-    later = [i for i in ids if statuses(engine, [i]) == ["queued"]]
+    later = [i for i, status in zip(ids, statuses(engine, ids), strict=True) if status == "queued"]
     assert len(later) == 5, "the first reply goes now, the others at one a second"
     assert {i: writes.count(i) for i in later} == dict.fromkeys(later, 1)
 
@@ -192,9 +191,7 @@ def test_an_unpaced_reply_is_sending_in_the_database_while_its_sender_runs(
     """Web chat has no pace to look up, so nothing read between marking the row `sending`
     and the send flushed it: the mark has to reach the commit on its own."""
     make_workspace(session)
-    result = text_in(session, "question", sender="+15125550001")
-    result.conversation.managed_by = "human"
-    reply = outbox.enqueue(session, result.conversation, "answer", Actor.ai())
+    reply = reply_queued(session, 1)
     reply.channel = "webchat"
     session.commit()
     sender = StatusAtSend(engine)
