@@ -130,6 +130,17 @@ def test_ai_only_share_leaves_out_operator_messages_escalations_and_takeovers(
     assert records(conversations.ai_only_share(snapshot(engine), sms)) == [(4, 3, 0.75)]
 
 
+def test_an_escalation_without_a_conversation_leaves_the_ai_only_share_alone(
+    acme: Rows, engine: Engine
+):
+    # An Event may have no conversation: it must not count as touching one, nor turn
+    # the untouched conversations' test into "unknown"
+    acme.event("escalated", "2025-03-08 12:00", contact=acme.contact("2025-03-08 12:00"))
+    acme.session.commit()
+    period = acme.period("2025-03-07", "2025-03-10")
+    assert records(conversations.ai_only_share(snapshot(engine), period)) == [(6, 3, 0.5)]
+
+
 def test_after_hours_share_uses_the_opening_hours_in_the_workspace_zone(acme: Rows, engine: Engine):
     period = acme.period("2025-03-07", "2025-03-10")
     frame = conversations.after_hours_share(snapshot(engine), period)

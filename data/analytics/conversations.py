@@ -79,19 +79,23 @@ def ai_only_share(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataF
             SELECT s.id FROM started s
             WHERE s.started_at >= $start AND s.started_at < $end AND s.inbound_at IS NOT NULL
         ),
-        touched AS (
+        flagged AS (
             -- a cohort conversation's messages are all at or after its start, so at or
-            -- after $start: the bound lets DuckDB skip older row groups
-            SELECT DISTINCT conversation_id AS id FROM message
-            WHERE workspace_id = $ws AND sender_kind = 'operator' AND created_at >= $start
-            UNION
-            SELECT DISTINCT conversation_id FROM event
-            WHERE workspace_id = $ws AND kind IN ('escalated', 'taken_over')
+            -- after $start: the bound lets DuckDB skip older row groups. Two IN lookups
+            -- rather than a join with the union of both id lists, which had to drop its
+            -- duplicates first; the ids are never null, so IN is true or false.
+            SELECT id IN (SELECT conversation_id FROM message
+                          WHERE workspace_id = $ws AND sender_kind = 'operator'
+                            AND created_at >= $start AND conversation_id IS NOT NULL)
+                   OR id IN (SELECT conversation_id FROM event
+                             WHERE workspace_id = $ws AND kind IN ('escalated', 'taken_over')
+                               AND conversation_id IS NOT NULL) AS touched
+            FROM cohort
         )
         SELECT count(*) AS conversations,
-               count(*) FILTER (WHERE t.id IS NULL) AS ai_only,
-               round(count(*) FILTER (WHERE t.id IS NULL) / nullif(count(*), 0), 4) AS share
-        FROM cohort c LEFT JOIN touched t ON t.id = c.id
+               count(*) FILTER (WHERE NOT touched) AS ai_only,
+               round(count(*) FILTER (WHERE NOT touched) / nullif(count(*), 0), 4) AS share
+        FROM flagged
         """,
         period,
     )

@@ -27,20 +27,20 @@ firsts AS (
       AND first_inbound_at >= $start AND first_inbound_at < $end
 ),
 replies AS (
-    SELECT f.conversation_id,
+    -- a left join, so that a conversation nobody answered keeps its row (both replies null)
+    SELECT f.conversation_id, f.asked,
            min(r.created_at) FILTER (WHERE r.sender_kind = 'ai'
                                      AND coalesce(r.purpose, '') <> 'alert') AS ai,
            min(r.created_at) FILTER (WHERE r.sender_kind = 'operator') AS person
-    FROM firsts f JOIN message r ON r.conversation_id = f.conversation_id
-    WHERE r.workspace_id = $ws AND r.direction = 'outbound' AND r.created_at >= $start
-      AND r.created_at >= f.asked
-    GROUP BY f.conversation_id
+    FROM firsts f LEFT JOIN message r ON r.conversation_id = f.conversation_id
+         AND r.workspace_id = $ws AND r.direction = 'outbound' AND r.created_at >= $start
+         AND r.created_at >= f.asked
+    GROUP BY f.conversation_id, f.asked
 ),
 spans AS (
-    SELECT 'AI' AS responder, f.asked AS since, r.ai AS answered
-    FROM firsts f LEFT JOIN replies r USING (conversation_id)
+    SELECT 'AI' AS responder, asked AS since, ai AS answered FROM replies
     UNION ALL
-    SELECT 'Person', f.asked, r.person FROM firsts f LEFT JOIN replies r USING (conversation_id)
+    SELECT 'Person', asked, person FROM replies
 )"""
 
 _ESCALATIONS = f"""
@@ -64,17 +64,18 @@ spans AS (
 
 _RESOLUTIONS = f"""
 closes AS (
-    SELECT e.conversation_id, min(e.created_at) AS closed
-    FROM event e JOIN conversation v ON v.id = e.conversation_id
-    WHERE e.workspace_id = $ws AND e.kind = 'closed' AND {channel_filter("v.channel")}
-    GROUP BY e.conversation_id
-    HAVING min(e.created_at) >= $start AND min(e.created_at) < $end
+    SELECT conversation_id, min(created_at) AS closed
+    FROM event WHERE workspace_id = $ws AND kind = 'closed'
+    GROUP BY conversation_id
+    HAVING min(created_at) >= $start AND min(created_at) < $end
 ),
 spans AS (
+    -- one join with the conversation serves both its channel and its start
     SELECT 'Resolution' AS responder,
            least(v.created_at, coalesce(v.first_message_at, v.created_at)) AS since,
            c.closed AS answered
     FROM closes c JOIN conversation v ON v.id = c.conversation_id
+    WHERE {channel_filter("v.channel")}
 )"""
 
 
