@@ -83,7 +83,8 @@ def ai_only_share(cursor: duckdb.DuckDBPyConnection, period: Period) -> pd.DataF
             -- a cohort conversation's messages are all at or after its start, so at or
             -- after $start: the bound lets DuckDB skip older row groups. Two IN lookups
             -- rather than a join with the union of both id lists, which had to drop its
-            -- duplicates first; the ids are never null, so IN is true or false.
+            -- duplicates first. Null ids are left out of both lists: one would make IN
+            -- unknown, not false, for every conversation not in them.
             SELECT id IN (SELECT conversation_id FROM message
                           WHERE workspace_id = $ws AND sender_kind = 'operator'
                             AND created_at >= $start AND conversation_id IS NOT NULL)
