@@ -183,6 +183,29 @@ def wait_until(what: str, check: Callable[[], bool], seconds: float, alive: list
         time.sleep(0.05)
 
 
+def kill_holding_leases(engine: Engine, victim: Program, owner: str, alive: list[Program]) -> None:
+    """SIGKILL `victim` once a third is triaged, at a moment it holds claimed, untriaged
+    messages. Between a read of its leases and the kill it could commit its last chunk, so it
+    is stopped (SIGSTOP) before the leases are read again; holding none, it is let go on."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while True:
+        wait_until(
+            "a third triaged with the victim holding leases",
+            lambda: (
+                inbound_count(engine, col(Message.triaged_at).is_not(None)) >= KILL_AFTER_TRIAGED
+                and bool(live_leases(engine, owner))
+            ),
+            deadline - time.monotonic(),
+            alive,
+        )
+        os.killpg(victim.process.pid, signal.SIGSTOP)
+        time.sleep(0.2)  # a commit it had already sent lands before the read
+        if live_leases(engine, owner):
+            os.killpg(victim.process.pid, signal.SIGKILL)
+            return
+        os.killpg(victim.process.pid, signal.SIGCONT)
+
+
 @dataclass
 class Run:
     engine: Engine
@@ -222,16 +245,7 @@ def crashed_run(tmp_path: Path, postgres_url: str) -> Run:
         victim, survivors = workers[0], workers[1:]
         owner = f"{socket.gethostname()}:{victim.process.pid}"
         # Killed once a third is triaged, at a moment it holds messages claimed for triage.
-        wait_until(
-            "a third triaged with the victim holding leases",
-            lambda: (
-                inbound_count(engine, col(Message.triaged_at).is_not(None)) >= KILL_AFTER_TRIAGED
-                and bool(live_leases(engine, owner))
-            ),
-            DRAIN_SECONDS,
-            workers,
-        )
-        os.killpg(victim.process.pid, signal.SIGKILL)
+        kill_holding_leases(engine, victim, owner, workers)
         assert victim.process.wait(timeout=10) == -signal.SIGKILL
         leased_at_kill = live_leases(engine, owner)  # final: the owner is gone
         triaged_at_kill = inbound_count(engine, col(Message.triaged_at).is_not(None))
